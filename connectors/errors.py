@@ -1,0 +1,87 @@
+"""Errors raised while reading XÖV messages; each carries a stable code, the field concerned and a reason."""
+
+from __future__ import annotations
+
+
+class ConnectorError(Exception):
+    """Root of every connector error: a message that cannot be accepted, with the reason why.
+
+    `code` is stable and machine-readable (it ends up on the dead-letter record and in problem+json),
+    `field` names the element path concerned, `message_id` is the nachrichtenUUID when it was readable.
+    """
+
+    code = "connector.error"
+    http_status = 422
+
+    def __init__(self, detail: str, *, field: str | None = None, message_id: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.message_id = message_id
+
+    def __str__(self) -> str:
+        where = f" (field {self.field})" if self.field else ""
+        return f"{self.code}: {self.detail}{where}"
+
+
+class OversizedMessage(ConnectorError):
+    """The body is larger than the configured limit; it was not parsed."""
+
+    code = "message.too_large"
+    http_status = 413
+
+
+class EmptyMessage(ConnectorError):
+    """The body is empty."""
+
+    code = "message.empty"
+    http_status = 400
+
+
+class MalformedXml(ConnectorError):
+    """The body is not well-formed XML."""
+
+    code = "xml.malformed"
+    http_status = 400
+
+
+class ForbiddenXmlConstruct(ConnectorError):
+    """The body uses a DTD, an entity declaration or another construct the hub never processes (XXE, entity bombs)."""
+
+    code = "xml.forbidden_construct"
+    http_status = 400
+
+
+class UnknownStandard(ConnectorError):
+    """The root element belongs to no XÖV standard the hub reads."""
+
+    code = "standard.unknown"
+    http_status = 415
+
+
+class UnsupportedVersion(ConnectorError):
+    """The standard is known but this version of it is not read."""
+
+    code = "standard.unsupported_version"
+    http_status = 415
+
+
+class UnknownMessageType(ConnectorError):
+    """The standard is known but the message type is not one the hub handles."""
+
+    code = "message.unknown_type"
+    http_status = 422
+
+
+class MissingField(ConnectorError):
+    """A part the hub needs for routing or status is absent."""
+
+    code = "message.missing_field"
+    http_status = 422
+
+
+class InvalidField(ConnectorError):
+    """A part is present but its value is not acceptable (wrong format, unknown code)."""
+
+    code = "message.invalid_field"
+    http_status = 422

@@ -1,0 +1,56 @@
+"""The connector contract: what reading one XÖV message yields, and how the hub finds the right connector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from lxml import etree
+
+from connectors.errors import UnknownStandard
+from connectors.secure_xml import local_name, namespace, parse_secure
+from topics.envelope import Envelope
+
+# (authority key, authority name, element paths it may keep) -> that recipient's message bytes
+Deriver = Callable[[str, str | None, Sequence[str]], bytes]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message that was read successfully: its event, a summary without personal data, and its deriver."""
+
+    envelope: Envelope
+    derive: Deriver = field(repr=False)
+    summary: dict[str, str] = field(default_factory=dict)
+
+
+class Connector(Protocol):
+    standard: str
+
+    def recognises(self, root: etree._Element) -> bool: ...
+
+    def read(self, tree: etree._ElementTree) -> Reading: ...
+
+
+def connectors() -> tuple[Connector, ...]:
+    """Every connector the hub runs, one per XÖV standard."""
+    from connectors.trade.connector import TradeConnector
+
+    return (TradeConnector(),)
+
+
+def read_message(data: bytes, *, max_bytes: int) -> Reading:
+    """Parse `data` securely and read it with the connector of its standard; ConnectorError says why not."""
+    tree = parse_secure(data, max_bytes=max_bytes)
+    root = tree.getroot()
+    available = connectors()
+    for connector in available:
+        if connector.recognises(root):
+            return connector.read(tree)
+    known = ", ".join(c.standard for c in available)
+    raise UnknownStandard(
+        f"root element '{local_name(root)}' in namespace '{namespace(root) or '(none)'}' belongs to no standard "
+        f"the hub reads ({known})",
+        field=local_name(root),
+    )

@@ -1,0 +1,65 @@
+"""The trade connector: recognise XGewerbeanzeige, read it into an event, derive each recipient's copy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+
+from connectors.reading import Reading
+from connectors.secure_xml import namespace
+from connectors.trade.derive import derive
+from connectors.trade.model import NAMESPACE_PREFIX, STANDARD, Behoerde, Gewerbemeldung
+from connectors.trade.parse import parse_gewerbemeldung
+from topics.envelope import Envelope, case_id_for
+
+
+def to_envelope(meldung: Gewerbemeldung) -> Envelope:
+    """Map a parsed Gewerbemeldung onto the hub's event envelope."""
+    first = meldung.meldungen[0]
+    return Envelope(
+        case_id=case_id_for(STANDARD, meldung.nachrichten_uuid),
+        message_id=meldung.nachrichten_uuid,
+        standard=STANDARD,
+        version=meldung.version,
+        message_type=meldung.nachrichtentyp,
+        kinds=meldung.arten,
+        author=meldung.autor.dvdv,
+        reader=meldung.leser.dvdv,
+        ags=meldung.gemeinde_ags,
+        occurred_at=first.ereigniszeitpunkt or meldung.erstellungszeitpunkt,
+        attributes={
+            "handwerk": "ja" if meldung.handwerk else "nein",
+            "empfaengerart": meldung.empfaengerart,
+        },
+    )
+
+
+class TradeConnector:
+    """XGewerbeanzeige 2.x (Gewerbeanmeldung, -ummeldung, -abmeldung)."""
+
+    standard = STANDARD
+
+    def recognises(self, root: etree._Element) -> bool:
+        return namespace(root).startswith(NAMESPACE_PREFIX)
+
+    def read(self, tree: etree._ElementTree) -> Reading:
+        meldung = parse_gewerbemeldung(tree)
+        envelope = to_envelope(meldung)
+
+        def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
+            praefix, kennung = authority.split(":", 1)
+            return derive(tree, Behoerde(praefix=praefix, kennung=kennung, name=name), keep)
+
+        return Reading(envelope=envelope, summary=_summary(meldung), derive=derive_for)
+
+
+def _summary(meldung: Gewerbemeldung) -> dict[str, str]:
+    """What `hub validate` prints: no personal data, only what identifies the message."""
+    return {
+        "nachrichtentyp": f"{meldung.root_element} (XGewerbeanzeige {meldung.version})",
+        "meldungsart": ", ".join(meldung.arten),
+        "gemeinde": meldung.gemeinde_ags,
+        "autor": meldung.autor.dvdv,
+        "leser": meldung.leser.dvdv,
+    }

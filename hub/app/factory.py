@@ -1,0 +1,108 @@
+"""The faust application: topics, the case timeline table, the agents and the HTTP views, wired to `Hub`.
+
+Agents only move records between Kafka and `Hub`; concurrency stays 1 so offsets are never committed past
+unfinished work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+
+from hub.app.web import register_views
+from hub.pipeline import Routing
+from hub.routing.directory import Directory
+from hub.routing.rules import Rules
+from hub.service import Hub, Origin
+from hub.settings import Settings
+from topics.catalogue import MAX_RECORD_BYTES, Catalogue
+from topics.envelope import StatusEvent
+
+TABLE_CASES = "cases"
+
+
+@dataclass
+class HubApp:
+    """The faust app with what the views and agents share."""
+
+    app: faust.App
+    hub: Hub
+    cases: Any  # faust Table: case id (bytes) -> list of timeline entries
+    settings: Settings
+
+
+def load_routing(settings: Settings) -> Routing:
+    """Directory, rules and topic names, loaded and checked once per process."""
+    directory = Directory.load(settings.routing_dir / "authorities.toml")
+    rules = Rules.load(settings.routing_dir / "rules.toml", directory)
+    return Routing(directory, rules, Catalogue(prefix=settings.topic_prefix, app_id=settings.app_id))
+
+
+def timeline_entry(event: StatusEvent) -> dict[str, Any]:
+    """One entry of a case's timeline as the portal reads it."""
+    entry: dict[str, Any] = {"status": event.status.value, "at": event.at.isoformat()}
+    for name in ("recipient", "message_id", "message_type", "reason"):
+        value = getattr(event, name)
+        if value is not None:
+            entry[name] = value
+    return entry
+
+
+def create_app(settings: Settings, bootstrap: str, routing: Routing | None = None) -> HubApp:
+    routing = routing or load_routing(settings)
+    catalogue = routing.catalogue
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{bootstrap}",
+        store="memory://",
+        datadir=str(settings.data_dir / "faust" / settings.app_id),
+        producer_acks=-1,
+        producer_max_request_size=MAX_RECORD_BYTES + 1024 * 1024,
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_disable_leader=True,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=True,
+        web_bind=settings.http_host,
+        web_port=settings.http_port,
+        web_host=settings.http_host,
+        web_application_options={"client_max_size": 2 * settings.max_message_bytes},
+    )
+
+    async def send(topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+        await app.producer.send_and_wait(topic, key=key, value=value, partition=None, timestamp=None,
+                                         headers=headers)
+
+    hub = Hub(routing, send, max_bytes=settings.max_message_bytes)
+    cases = app.Table(TABLE_CASES, default=list, key_serializer="raw", value_serializer="json",
+                      partitions=settings.topic_partitions)
+    ingest = app.topic(catalogue.trade_ingest, key_serializer="raw", value_serializer="raw",
+                       allow_empty=True)
+    status = app.topic(catalogue.status, key_serializer="raw", value_serializer="raw")
+
+    @app.agent(ingest, concurrency=1, name="trade-ingest")
+    async def trade_ingest(stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            await hub.process(event.value or b"", _headers(message.headers),
+                              Origin(message.topic, message.partition, message.offset))
+
+    @app.agent(status, concurrency=1, name="case-timeline")
+    async def case_timeline(stream: Any) -> None:
+        async for event in stream.events():
+            status_event = StatusEvent.model_validate_json(event.value)
+            key = status_event.case_id.encode()
+            cases[key] = [*cases[key], timeline_entry(status_event)]
+
+    hub_app = HubApp(app=app, hub=hub, cases=cases, settings=settings)
+    register_views(hub_app)
+    return hub_app
+
+
+def _headers(raw: Any) -> list[tuple[str, bytes]]:
+    if raw is None:
+        return []
+    items = raw.items() if hasattr(raw, "items") else raw
+    return [(str(k), bytes(v)) for k, v in items]

@@ -1,0 +1,87 @@
+"""HTTP API on faust's web server: ingest XÖV messages, read case timelines, health and metrics."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web as aioweb
+from faust.web import Request, Response, View
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from hub.pipeline import Rejection
+from hub.service import Accepted
+from monitoring.metrics import REGISTRY
+
+if TYPE_CHECKING:
+    from hub.app.factory import HubApp
+
+PROBLEM_JSON = "application/problem+json"
+XML_TYPES = ("application/xml", "text/xml")
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
+    """An RFC 9457 problem document; `code` is the hub's stable reason code."""
+    body = {"type": f"urn:municipal-hub:problem:{code}", "title": title, "status": status, "detail": detail,
+            "code": code, **{k: v for k, v in extra.items() if v is not None}}
+    return aioweb.Response(status=status, body=json.dumps(body, ensure_ascii=False).encode(),
+                           content_type=PROBLEM_JSON)
+
+
+def _is_xml(content_type: str) -> bool:
+    return content_type in XML_TYPES or (content_type.startswith("application/") and content_type.endswith("+xml"))
+
+
+def register_views(hub_app: HubApp) -> None:
+    app, hub, cases = hub_app.app, hub_app.hub, hub_app.cases
+
+    @app.page("/api/v1/messages")
+    class Messages(View):  # type: ignore[misc]  # faust is untyped
+        """POST an XÖV message as application/xml: 202 once it is durable on Kafka, else problem+json."""
+
+        async def post(self, request: Request) -> Response:
+            if not _is_xml(request.content_type):
+                return problem(415, "http.unsupported_media_type", "Unsupported Media Type",
+                               f"send the XÖV message as application/xml, not {request.content_type or 'nothing'}")
+            try:
+                data = await request.read()
+            except aioweb.HTTPRequestEntityTooLarge:
+                return problem(413, "message.too_large", "Payload Too Large",
+                               f"the body exceeds twice the limit of {hub.max_bytes} bytes and was not stored")
+            outcome = await hub.accept(data)
+            if isinstance(outcome, Accepted):
+                return self.json({"message_id": outcome.message_id, "case_id": outcome.case_id}, status=202)
+            return _rejected(outcome)
+
+    @app.page("/api/v1/cases/{case_id}")
+    class Cases(View):  # type: ignore[misc]
+        """GET a case's timeline: every status with its time, and the recipient where one applies."""
+
+        @app.table_route(table=cases, match_info="case_id")  # type: ignore[untyped-decorator]
+        async def get(self, request: Request, case_id: str) -> Response:
+            timeline = cases.get(case_id.encode())
+            if not timeline:
+                return problem(404, "case.not_found", "Not Found", f"no case {case_id} is known to the hub",
+                               case_id=case_id)
+            return self.json({"case_id": case_id, "timeline": list(timeline)})
+
+    @app.page("/healthz")
+    class Health(View):  # type: ignore[misc]
+        """GET: 200 while the worker runs and its Kafka producer is started."""
+
+        async def get(self, request: Request) -> Response:
+            producer_ok = app.producer is not None and app.producer.started
+            status = 200 if producer_ok else 503
+            return self.json({"status": "ok" if producer_ok else "starting", "app": app.conf.id}, status=status)
+
+    @app.page("/metrics")
+    class Metrics(View):  # type: ignore[misc]
+        """GET: Prometheus text format, counters per standard, message type and stage."""
+
+        async def get(self, request: Request) -> Response:
+            return aioweb.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def _rejected(outcome: Rejection) -> Response:
+    return problem(outcome.http_status, outcome.code, "Message rejected", outcome.reason, field=outcome.field,
+                   case_id=outcome.case_id, message_id=outcome.message_id)

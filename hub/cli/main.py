@@ -1,0 +1,107 @@
+"""The `hub` command: run the hub, manage its local Kafka, check XÖV messages."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from connectors.errors import ConnectorError
+from connectors.reading import read_message
+from hub.cli.kafka import kafka_group
+from hub.routing.errors import RoutingError
+from hub.settings import get_settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Municipal event hub: routes XÖV messages (XGewerbeanzeige, …) between municipalities, district and state.
+
+    Settings come from HUB_* environment variables; see README.md.
+    """
+
+
+cli.add_command(kafka_group)
+
+
+@cli.command()
+@click.option("--no-topics", is_flag=True, help="Do not create missing topics at start.")
+def run(no_topics: bool) -> None:
+    """Start the hub: local Kafka (unless HUB_KAFKA_BOOTSTRAP is set), topics, worker and HTTP API.
+
+    The API listens on HUB_HTTP_HOST:HUB_HTTP_PORT (default 127.0.0.1:6066). Stop with Ctrl+C.
+    """
+    from hub.app.factory import create_app, load_routing
+    from hub.kafka.errors import KafkaLauncherError
+    from hub.kafka.launcher import LocalKafka
+    from topics.admin import TopicAdminError, ensure_topics
+
+    settings = get_settings()
+    try:
+        routing = load_routing(settings)
+    except RoutingError as exc:
+        raise click.ClickException(f"routing data is invalid: {exc}") from exc
+    bootstrap = settings.kafka_bootstrap
+    if bootstrap:
+        click.echo(f"Using the Kafka cluster at {bootstrap} (HUB_KAFKA_BOOTSTRAP).")
+    else:
+        try:
+            bootstrap = LocalKafka(settings).start(progress=click.echo)
+        except KafkaLauncherError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if not no_topics:
+        click.echo("Creating missing topics …")
+        topics = routing.catalogue.all_topics(routing.directory.authorities)
+        try:
+            created = ensure_topics(bootstrap, topics, partitions=settings.topic_partitions,
+                                    replication_factor=settings.replication_factor, progress=click.echo)
+        except TopicAdminError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Topics ready: {len(topics)} declared, {len(created)} created.")
+    hub_app = create_app(settings, bootstrap, routing)
+    click.echo(f"HTTP API on http://{settings.http_host}:{settings.http_port}/api/v1/messages")
+    from faust.worker import Worker
+
+    logging.basicConfig(level=logging.INFO)
+    Worker(hub_app.app, loglevel="INFO").execute_from_commandline()
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check XÖV message FILES: print standard, message type, recipients and every error found.
+
+    Exits with 1 when any file has an error. Prints no personal data.
+    """
+    from hub.app.factory import load_routing
+    from hub.pipeline import plan
+
+    settings = get_settings()
+    routing = load_routing(settings)
+    failures = 0
+    for path in files:
+        click.echo(f"{path}:")
+        data = path.read_bytes()
+        try:
+            reading = read_message(data, max_bytes=settings.max_message_bytes)
+        except ConnectorError as exc:
+            failures += 1
+            click.echo(f"  Fehler: {exc}")
+            continue
+        event = reading.envelope
+        click.echo(f"  Standard:       {event.standard} {event.version}")
+        for label, value in reading.summary.items():
+            click.echo(f"  {label.capitalize() + ':':<15} {value}")
+        try:
+            deliveries = plan(data, reading, routing)
+        except (RoutingError, ConnectorError) as exc:
+            failures += 1
+            click.echo(f"  Fehler: {exc.code}: {exc.detail}")
+            continue
+        click.echo(f"  Empfänger:      {', '.join(d.recipient.key for d in deliveries)}")
+        click.echo("  Ergebnis:       gültig")
+    if failures:
+        click.echo(f"{failures} of {len(files)} file(s) have errors.", err=True)
+        sys.exit(1)

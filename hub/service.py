@@ -1,0 +1,146 @@
+"""The hub's behaviour for one message, independent of faust: accept over HTTP, process from the ingest topic.
+
+Everything goes through a `Send` that returns only once Kafka has acknowledged the record (acks=all), so a
+202 or a committed offset always means the records are durable. Tests drive this class with a recording `Send`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from connectors.errors import ConnectorError
+from connectors.reading import Reading
+from hub import pipeline
+from hub.pipeline import Rejection, Routing
+from hub.routing.errors import RoutingError
+from monitoring.metrics import DEADLETTERS, DELIVERIES, PROCESSING_SECONDS, count_stage
+from topics.envelope import (
+    DEADLETTER_HEADER,
+    ENVELOPE_HEADER,
+    Envelope,
+    Status,
+    StatusEvent,
+    to_header,
+)
+
+log = logging.getLogger(__name__)
+
+Headers = list[tuple[str, bytes]]
+Send = Callable[[str, bytes, bytes, Headers], Awaitable[None]]
+ORIGIN_HEADER = "hub-origin"
+HTTP_ORIGIN = b"http"
+
+
+class InternalError(ConnectorError):
+    """A failure of the hub itself while processing a record; the record is parked for replay."""
+
+    code = "hub.internal_error"
+    http_status = 500
+
+
+@dataclass(frozen=True)
+class Accepted:
+    message_id: str
+    case_id: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a Kafka record came from; carried onto its dead-letter record."""
+
+    topic: str
+    partition: int
+    offset: int
+
+
+class Hub:
+    """Accepts and processes XÖV messages; routing data and topic names are fixed for the process."""
+
+    def __init__(self, routing: Routing, send: Send, *, max_bytes: int) -> None:
+        self.routing = routing
+        self.catalogue = routing.catalogue
+        self.send = send
+        self.max_bytes = max_bytes
+
+    async def status(self, event: StatusEvent) -> None:
+        value = event.model_dump_json().encode()
+        await self.send(self.catalogue.status, event.case_id.encode(), value, [])
+        count_stage(event.standard, event.message_type, event.status.value)
+
+    async def park(self, data: bytes, rejected: Rejection, *, origin: str, source: Origin | None = None,
+                   standard: str | None = None, message_type: str | None = None) -> None:
+        """Put the original bytes on the dead-letter topic with the reason, then file the rejection."""
+        record = pipeline.dead_letter(rejected, origin=origin, topic=source.topic if source else None,
+                                      partition=source.partition if source else None,
+                                      offset=source.offset if source else None)
+        await self.send(self.catalogue.deadletter, rejected.case_id.encode(), data,
+                        [to_header(DEADLETTER_HEADER, record)])
+        DEADLETTERS.labels(origin, rejected.code).inc()
+        log.warning("parked case %s: %s", rejected.case_id, rejected.code)
+        await self.status(StatusEvent(case_id=rejected.case_id, status=Status.REJECTED, message_id=rejected.message_id,
+                                      standard=standard, message_type=message_type,
+                                      reason=f"{rejected.code}: {rejected.reason}"))
+
+    async def accept(self, data: bytes) -> Accepted | Rejection:
+        """HTTP ingest: read the message, then store it durably on its standard's ingest topic, or park it."""
+        try:
+            reading = pipeline.read(data, max_bytes=self.max_bytes)
+        except ConnectorError as error:
+            rejected = pipeline.rejection(data, error)
+            await self.park(data, rejected, origin="http")
+            return rejected
+        event = reading.envelope
+        topic = self.catalogue.ingest(event.standard)
+        await self.status(StatusEvent(case_id=event.case_id, status=Status.RECEIVED, message_id=event.message_id,
+                                      standard=event.standard, message_type=event.message_type))
+        await self.send(topic, event.message_id.encode(), data, [(ORIGIN_HEADER, HTTP_ORIGIN)])
+        return Accepted(event.message_id, event.case_id)
+
+    async def process(self, data: bytes, headers: Sequence[tuple[str, bytes]], source: Origin) -> None:
+        """Worker step for one ingest record; an unexpected failure parks the record so the worker carries on."""
+        try:
+            await self._process(data, headers, source)
+        except Exception as exc:  # the stream must not stop on one record; the record is parked, not lost
+            log.exception("processing failed at %s[%d]@%d", source.topic, source.partition, source.offset)
+            rejected = pipeline.rejection(data, InternalError(f"the hub failed on this record ({type(exc).__name__})"))
+            await self.park(data, rejected, origin="worker", source=source)
+
+    async def _process(self, data: bytes, headers: Sequence[tuple[str, bytes]], source: Origin) -> None:
+        """Validate, route and deliver to every recipient, or park with the reason."""
+        started = time.perf_counter()
+        try:
+            reading = pipeline.read(data, max_bytes=self.max_bytes)
+        except ConnectorError as error:
+            await self.park(data, pipeline.rejection(data, error), origin="worker", source=source)
+            return
+        event = reading.envelope
+        if (ORIGIN_HEADER, HTTP_ORIGIN) not in list(headers):
+            await self._step(event, Status.RECEIVED)  # published by a connector directly, not over HTTP
+        await self._step(event, Status.VALIDATED)
+        try:
+            deliveries = pipeline.plan(data, reading, self.routing)
+        except (RoutingError, ConnectorError) as error:
+            await self.park(data, pipeline.rejection(data, error, event=event), origin="worker", source=source,
+                            standard=event.standard, message_type=event.message_type)
+            return
+        await self._step(event, Status.ROUTED, reason=f"{len(deliveries)} recipients")
+        for delivery in deliveries:
+            await self.send(delivery.topic, event.case_id.encode(), delivery.payload,
+                            [to_header(ENVELOPE_HEADER, delivery.envelope)])
+            DELIVERIES.labels(event.standard, delivery.recipient.role).inc()
+            await self._step(event, Status.DELIVERED, recipient=delivery.recipient.key)
+        PROCESSING_SECONDS.labels(event.standard).observe(time.perf_counter() - started)
+
+    async def _step(self, event: Envelope, status: Status, *, recipient: str | None = None,
+                    reason: str | None = None) -> None:
+        await self.status(StatusEvent(case_id=event.case_id, status=status, message_id=event.message_id,
+                                      standard=event.standard, message_type=event.message_type,
+                                      recipient=recipient, reason=reason))
+
+
+def summary(reading: Reading) -> dict[str, str]:
+    """What identifies a read message, without personal data (for `hub validate` and logs)."""
+    return {"standard": reading.envelope.standard, **reading.summary}

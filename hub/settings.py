@@ -1,0 +1,52 @@
+"""The hub's settings: every knob is an environment variable with the prefix HUB_, read here and nowhere else."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "municipal-hub"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; defaults run a single local hub against the project's own broker."""
+
+    model_config = SettingsConfigDict(env_prefix="HUB_", frozen=True, extra="ignore")
+
+    kafka_bootstrap: str | None = Field(
+        default=None,
+        description="Existing Kafka cluster (host:port[,host:port]); when unset the hub starts its own broker.",
+    )
+    kafka_version: str = Field(default="4.1.1", description="Apache Kafka version resolved from Maven Central.")
+    kafka_port: int = Field(default=9092, description="Port of the local broker's client listener.")
+    kafka_controller_port: int = Field(default=9093, description="Port of the local broker's KRaft controller.")
+    kafka_heap: str = Field(default="768m", description="JVM heap of the local broker.")
+    cache_dir: Path = Field(default_factory=_default_cache_dir, description="Jar cache, outside the repository.")
+    data_dir: Path = Field(default=REPO_ROOT / "var", description="Local broker data, pid and log files.")
+
+    topic_prefix: str = Field(default="", description="Prefix for every topic name (isolates tenants and tests).")
+    app_id: str = Field(default="municipal-hub", description="faust application id and consumer group.")
+    http_host: str = Field(default="127.0.0.1", description="Interface of the HTTP API.")
+    http_port: int = Field(default=6066, description="Port of the HTTP API.")
+    max_message_bytes: int = Field(default=4 * 1024 * 1024, description="Largest XÖV message body accepted.")
+    topic_partitions: int = Field(default=3, description="Partitions of the hub's topics.")
+    replication_factor: int = Field(default=1, description="Replication factor of the hub's topics.")
+
+    routing_dir: Path = Field(
+        default=REPO_ROOT / "hub" / "routing" / "data",
+        description="Folder holding authorities.toml and rules.toml.",
+    )
+    shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", description="Read-only XÖV schemas and codelists.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, parsed once from the environment."""
+    return Settings()

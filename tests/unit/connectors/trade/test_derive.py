@@ -1,0 +1,123 @@
+"""Data minimisation (§ 14 GewO): each recipient kind receives only what its policy allows, re-addressed to it."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from lxml import etree
+
+from connectors.reading import read_message
+from hub.pipeline import Delivery, Routing, plan
+
+X = {"x": "http://www.xgewerbeanzeige.de/spezifikation/2.1"}
+PERSONAL = ("familienname", "vorname", "geburtsdatum", "geburtsort", "geburtsland")
+
+
+def _deliveries(data: bytes, routing: Routing) -> dict[str, Delivery]:
+    reading = read_message(data, max_bytes=1_000_000)
+    return {d.recipient.role: d for d in plan(data, reading, routing)}
+
+
+def _texts(root: etree._Element, xpath: str) -> list[str]:
+    return [t.strip() for t in root.xpath(xpath, namespaces=X) if t.strip()]
+
+
+def _craft(data: bytes) -> bytes:
+    """The same notification, declared as a craft business."""
+    root = etree.fromstring(data)
+    for code in root.xpath("//x:betriebArt/x:handwerk/code", namespaces=X):
+        code.text = "1"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _canonical(element: etree._Element) -> bytes:
+    """The element's content, ignoring comments and indentation."""
+    clone = copy.deepcopy(element)
+    for node in clone.xpath(".//comment()"):
+        node.getparent().remove(node)
+    for node in clone.iter():
+        if node.text is not None and not node.text.strip():
+            node.text = None
+        if node.tail is not None and not node.tail.strip():
+            node.tail = None
+    return etree.tostring(clone, method="c14n")
+
+
+def test_every_policy_role_is_exercised(routing: Routing, anmeldung_bensheim: bytes) -> None:
+    craft = _craft(anmeldung_bensheim)
+    roles = set(_deliveries(anmeldung_bensheim, routing)) | set(_deliveries(craft, routing))
+    assert set(routing.rules.policies) <= roles
+
+
+def test_addressed_reader_gets_the_bytes_as_sent(routing: Routing, trade_samples: list) -> None:  # type: ignore[type-arg]
+    for path in trade_samples:
+        data = path.read_bytes()
+        reader = next(d for d in plan(data, read_message(data, max_bytes=10**6), routing) if d.recipient.as_sent)
+        assert reader.payload == data
+
+
+def test_copies_are_readdressed_to_their_recipient(routing: Routing, anmeldung_bensheim: bytes) -> None:
+    copies = [d for d in _deliveries(anmeldung_bensheim, routing).values() if not d.recipient.as_sent]
+    assert copies
+    for delivery in copies:
+        leser = etree.fromstring(delivery.payload).xpath("x:nachrichtenkopf/x:leser", namespaces=X)[0]
+        assert leser.xpath("string(.//x:praefix/code)", namespaces=X) == delivery.recipient.authority.praefix
+        assert leser.xpath("string(.//x:kennung/code)", namespaces=X) == delivery.recipient.authority.kennung
+        assert leser.xpath("string(x:behoerdenname)", namespaces=X) == delivery.recipient.authority.name
+        assert not leser.xpath("x:erreichbarkeit | x:anschrift", namespaces=X)
+        assert delivery.envelope.recipient == delivery.recipient.key
+
+
+def test_statistics_office_gets_no_names_addresses_or_contacts(routing: Routing, trade_samples: list) -> None:  # type: ignore[type-arg]
+    for path in trade_samples:
+        original = etree.fromstring(path.read_bytes())
+        copy = etree.fromstring(_deliveries(path.read_bytes(), routing)["statistik"].payload)
+        for name in (*PERSONAL, "geschaeftsbezeichnung", "eingetragenerName"):
+            assert not copy.xpath(f"//x:{name}", namespaces=X), name
+        assert not copy.xpath("x:satz//x:anschrift | x:satz//x:erreichbarkeit", namespaces=X)
+        assert not copy.xpath("//comment()")
+        payload = etree.tostring(copy, encoding="unicode")
+        person = "//x:beteiligtePerson"
+        secrets = _texts(original, f"{person}/x:familienname/text() | {person}/x:vorname/text() | "
+                                   f"{person}/x:geburtsdatum/text() | {person}/x:anschrift/x:strasse/text() | "
+                                   f"{person}/x:erreichbarkeit/x:kennung/text() | //x:geschaeftsbezeichnung/text() | "
+                                   "//x:eingetragenerName/text()")
+        assert secrets
+        for secret in secrets:
+            assert secret not in payload, secret
+        # what statistics needs is still there
+        assert _texts(copy, "//x:taetigkeitSchluessel/text()") == _texts(original, "//x:taetigkeitSchluessel/text()")
+        assert copy.xpath("string(//x:gemeindeSchluessel/code)", namespaces=X) == \
+            original.xpath("string(//x:gemeindeSchluessel/code)", namespaces=X)
+
+
+def test_trade_supervision_gets_names_but_no_birth_data_or_private_contact(routing: Routing,
+                                                                           anmeldung_bensheim: bytes) -> None:
+    original = etree.fromstring(anmeldung_bensheim)
+    copy = etree.fromstring(_deliveries(anmeldung_bensheim, routing)["gewerbeaufsicht"].payload)
+    for name in ("geburtsdatum", "geburtsort", "geburtsland", "staatangehoerigkeiten"):
+        assert not copy.xpath(f"//x:{name}", namespaces=X), name
+    assert not copy.xpath("//x:beteiligtePerson/x:anschrift | //x:beteiligtePerson/x:erreichbarkeit", namespaces=X)
+    assert _texts(copy, "//x:beteiligtePerson/x:familienname/text()") == \
+        _texts(original, "//x:beteiligtePerson/x:familienname/text()")
+    assert _canonical(copy.xpath("//x:gewerbe/x:anschrift", namespaces=X)[0]) == \
+        _canonical(original.xpath("//x:gewerbe/x:anschrift", namespaces=X)[0])
+
+
+@pytest.mark.parametrize("role", ["finanzamt", "ihk", "hwk"])
+def test_full_recipients_get_every_record_unchanged(routing: Routing, anmeldung_bensheim: bytes, role: str) -> None:
+    data = anmeldung_bensheim
+    if role == "hwk":
+        data = _craft(data)  # addressed to the IHK, so the chamber's copy is derived, not as sent
+    deliveries = _deliveries(data, routing)
+    delivery = deliveries[role]
+    original = etree.fromstring(data)
+    copy = etree.fromstring(delivery.payload)
+    satz = [_canonical(s) for s in original.xpath("x:satz", namespaces=X)]
+    assert [_canonical(s) for s in copy.xpath("x:satz", namespaces=X)] == satz
+    if not delivery.recipient.as_sent:
+        assert copy.xpath("string(x:nachrichtenkopf/x:leser//x:kennung/code)", namespaces=X) == \
+            delivery.recipient.authority.kennung
+        assert copy.xpath("string(x:nachrichtenkopf/x:leser//x:praefix/code)", namespaces=X) == \
+            delivery.recipient.authority.praefix

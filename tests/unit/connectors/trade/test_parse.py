@@ -1,0 +1,107 @@
+"""The trade parser reads every sample and names the exact part that is missing or wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from connectors.errors import InvalidField, MissingField, UnknownMessageType, UnknownStandard, UnsupportedVersion
+from connectors.secure_xml import parse_secure
+from connectors.trade.parse import parse_gewerbemeldung
+
+NS = "http://www.xgewerbeanzeige.de/spezifikation/2.1"
+X = {"x": NS}
+
+
+def _parse(data: bytes) -> object:
+    return parse_gewerbemeldung(parse_secure(data, max_bytes=1_000_000))
+
+
+def _mutate(data: bytes, xpath: str, action: str, value: str = "") -> bytes:
+    root = etree.fromstring(data)
+    for node in root.xpath(xpath, namespaces=X):
+        if action == "remove":
+            node.getparent().remove(node)
+        elif action == "text":
+            node.text = value
+        elif action == "rename":
+            node.tag = value
+    return etree.tostring(root)
+
+
+def test_every_sample_is_read_with_its_own_values(trade_samples: list[Path]) -> None:
+    for path in trade_samples:
+        data = path.read_bytes()
+        root = etree.fromstring(data)
+        meldung = parse_gewerbemeldung(parse_secure(data, max_bytes=1_000_000))
+        assert meldung.nachrichten_uuid == root.xpath("string(//x:nachrichtenUUID)", namespaces=X)
+        assert meldung.autor.dvdv == "{}:{}".format(
+            root.xpath("string(x:nachrichtenkopf/x:autor//x:praefix/code)", namespaces=X),
+            root.xpath("string(x:nachrichtenkopf/x:autor//x:kennung/code)", namespaces=X))
+        assert meldung.leser.kennung == root.xpath("string(x:nachrichtenkopf/x:leser//x:kennung/code)", namespaces=X)
+        assert meldung.gemeinde_ags == root.xpath("string(x:satz/*/x:gemeindeSchluessel/code)", namespaces=X)
+        kinds = [etree.QName(e).localname for e in root.xpath("x:satz/*", namespaces=X)]
+        assert list(meldung.arten) == kinds
+        assert meldung.meldungen[0].gewerbebetrieb_id == root.xpath("string(//x:gewerbebetriebID)", namespaces=X)
+
+
+def test_the_three_kinds_are_recognised(trade_samples: list[Path]) -> None:
+    kinds = {k for p in trade_samples for k in parse_gewerbemeldung(
+        parse_secure(p.read_bytes(), max_bytes=1_000_000)).arten}
+    assert kinds == {"anmeldung", "ummeldung", "abmeldung"}
+
+
+def test_handwerk_flag_follows_betriebart(anmeldung_bensheim: bytes) -> None:
+    craft = _mutate(anmeldung_bensheim, "//x:betriebArt/x:handwerk/code", "text", "1")
+    assert _parse(craft).handwerk is True  # type: ignore[attr-defined]
+    assert _parse(anmeldung_bensheim).handwerk is False  # type: ignore[attr-defined]
+
+
+def test_missing_message_id_names_the_field(anmeldung_bensheim: bytes) -> None:
+    with pytest.raises(MissingField) as info:
+        _parse(_mutate(anmeldung_bensheim, "//x:nachrichtenUUID", "remove"))
+    assert info.value.field == "./nachrichtenkopf/identifikation.nachricht/nachrichtenUUID"
+
+
+def test_missing_municipality_names_record_and_field(anmeldung_bensheim: bytes) -> None:
+    with pytest.raises(MissingField) as info:
+        _parse(_mutate(anmeldung_bensheim, "//x:satz/*/x:gemeindeSchluessel", "remove"))
+    assert info.value.field == "satz[1]/anmeldung/gemeindeSchluessel/code"
+    expected_id = etree.fromstring(anmeldung_bensheim).xpath("string(//x:nachrichtenUUID)", namespaces=X)
+    assert info.value.message_id == expected_id
+
+
+def test_missing_reader_is_reported(anmeldung_bensheim: bytes) -> None:
+    with pytest.raises(MissingField) as info:
+        _parse(_mutate(anmeldung_bensheim, "x:nachrichtenkopf/x:leser", "remove"))
+    assert info.value.field == "nachrichtenkopf/leser"
+
+
+def test_malformed_ags_is_invalid(anmeldung_bensheim: bytes) -> None:
+    with pytest.raises(InvalidField):
+        _parse(_mutate(anmeldung_bensheim, "//x:satz/*/x:gemeindeSchluessel/code", "text", "6431"))
+
+
+def test_message_type_must_match_root(anmeldung_bensheim: bytes) -> None:
+    with pytest.raises(InvalidField) as info:
+        _parse(_mutate(anmeldung_bensheim, "//x:nachrichtentyp/code", "text", "0100"))
+    assert "contradicts" in info.value.detail
+
+
+def test_unknown_record_kind(anmeldung_bensheim: bytes) -> None:
+    with pytest.raises(UnknownMessageType):
+        _parse(_mutate(anmeldung_bensheim, "x:satz/x:anmeldung", "rename", f"{{{NS}}}nachmeldung"))
+
+
+def test_other_namespace_is_unknown_standard(anmeldung_bensheim: bytes) -> None:
+    other = anmeldung_bensheim.replace(NS.encode(), b"urn:example:other")
+    with pytest.raises(UnknownStandard):
+        _parse(other)
+
+
+def test_version_one_is_unsupported(anmeldung_bensheim: bytes) -> None:
+    old = anmeldung_bensheim.replace(NS.encode(), b"http://www.xgewerbeanzeige.de/spezifikation/1.4")
+    with pytest.raises(UnsupportedVersion):
+        _parse(old)
