@@ -53,11 +53,13 @@ def timeline_entry(event: StatusEvent) -> dict[str, Any]:
 def create_app(settings: Settings, bootstrap: str, routing: Routing | None = None) -> HubApp:
     routing = routing or load_routing(settings)
     catalogue = routing.catalogue
+    datadir = settings.data_dir / "faust" / settings.app_id
+    datadir.parent.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{bootstrap}",
         store="memory://",
-        datadir=str(settings.data_dir / "faust" / settings.app_id),
+        datadir=str(datadir),
         producer_acks=-1,
         producer_max_request_size=MAX_RECORD_BYTES + 1024 * 1024,
         topic_partitions=settings.topic_partitions,
@@ -76,7 +78,7 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
                                          headers=headers)
 
     hub = Hub(routing, send, max_bytes=settings.max_message_bytes)
-    cases = app.Table(TABLE_CASES, default=list, key_serializer="raw", value_serializer="json",
+    cases = app.Table(TABLE_CASES, default=list,
                       partitions=settings.topic_partitions)
     ingest = app.topic(catalogue.trade_ingest, key_serializer="raw", value_serializer="raw",
                        allow_empty=True)

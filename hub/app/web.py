@@ -28,6 +28,13 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Re
                            content_type=PROBLEM_JSON)
 
 
+def is_ready(app: Any) -> bool:
+    """The worker produces, owns its partitions and has recovered the case table."""
+    producer = app.producer
+    return bool(producer is not None and producer.started and not app.rebalancing
+                and app.tables.recovery.completed.is_set())
+
+
 def _is_xml(content_type: str) -> bool:
     return content_type in XML_TYPES or (content_type.startswith("application/") and content_type.endswith("+xml"))
 
@@ -54,11 +61,18 @@ def register_views(hub_app: HubApp) -> None:
             return _rejected(outcome)
 
     @app.page("/api/v1/cases/{case_id}")
-    class Cases(View):  # type: ignore[misc]
+    class Cases(View):
         """GET a case's timeline: every status with its time, and the recipient where one applies."""
 
-        @app.table_route(table=cases, match_info="case_id")  # type: ignore[untyped-decorator]
         async def get(self, request: Request, case_id: str) -> Response:
+            if not is_ready(app):
+                return problem(503, "hub.starting", "Service Unavailable",
+                               "the hub is starting or rebalancing its partitions; retry shortly")
+            response: Response = await self.routed(request, case_id=case_id)
+            return response
+
+        @app.table_route(table=cases, match_info="case_id")
+        async def routed(self, request: Request, case_id: str) -> Response:
             timeline = cases.get(case_id.encode())
             if not timeline:
                 return problem(404, "case.not_found", "Not Found", f"no case {case_id} is known to the hub",
@@ -66,13 +80,13 @@ def register_views(hub_app: HubApp) -> None:
             return self.json({"case_id": case_id, "timeline": list(timeline)})
 
     @app.page("/healthz")
-    class Health(View):  # type: ignore[misc]
-        """GET: 200 while the worker runs and its Kafka producer is started."""
+    class Health(View):
+        """GET: 200 once the worker owns its partitions and has recovered its tables, 503 before."""
 
         async def get(self, request: Request) -> Response:
-            producer_ok = app.producer is not None and app.producer.started
-            status = 200 if producer_ok else 503
-            return self.json({"status": "ok" if producer_ok else "starting", "app": app.conf.id}, status=status)
+            ready = is_ready(app)
+            return self.json({"status": "ok" if ready else "starting", "app": app.conf.id},
+                             status=200 if ready else 503)
 
     @app.page("/metrics")
     class Metrics(View):  # type: ignore[misc]

@@ -1,0 +1,83 @@
+"""End to end on the real broker: a Gewerbeanmeldung over HTTP reaches every entitled authority once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from hub.routing.directory import Directory
+from hub.settings import Settings
+
+pytestmark = pytest.mark.integration
+X = {"x": "http://www.xgewerbeanzeige.de/spezifikation/2.1"}
+# The trade regulations name these recipients of every Gewerbeanzeige in Kreis Bergstraße (besides the reader).
+REQUIRED_ROLES = ("gewerbeaufsicht", "ihk", "finanzamt", "statistik")
+
+
+def _sample(shared_dir: Path, name: str) -> bytes:
+    return next((shared_dir / "samples" / "xgewerbeanzeige").glob(f"*{name}*.xml")).read_bytes()
+
+
+def _text(root: etree._Element, xpath: str) -> str:
+    return str(root.xpath(f"string({xpath})", namespaces=X))
+
+
+def test_bensheim_anmeldung_reaches_each_required_recipient_once(running_hub: Any, shared_dir: Path) -> None:
+    data = _sample(shared_dir, "anmeldung_bensheim")
+    posted = etree.fromstring(data)
+    ags = _text(posted, "x:satz/*/x:gemeindeSchluessel/code")
+    reader = f"{_text(posted, 'x:nachrichtenkopf/x:leser//x:praefix/code')}:" \
+             f"{_text(posted, 'x:nachrichtenkopf/x:leser//x:kennung/code')}"
+    directory = Directory.load(Settings().routing_dir / "authorities.toml")
+    required = {reader}
+    for role in REQUIRED_ROLES:
+        authority = directory.responsible(role, ags)
+        assert authority is not None, role
+        required.add(authority.key)
+
+    answer = running_hub.post(data)
+    assert answer.status == 202, answer.body
+    assert answer.body["message_id"] == _text(posted, "//x:nachrichtenUUID")
+    case_id = answer.body["case_id"]
+
+    def complete(timeline: list[dict[str, Any]]) -> bool:
+        return {e.get("recipient") for e in timeline if e["status"] == "delivered"} >= required
+
+    timeline = running_hub.wait_for_timeline(case_id, complete)
+    steps = [e["status"] for e in timeline]
+    assert steps[:3] == ["received", "validated", "routed"]
+    delivered = [e["recipient"] for e in timeline if e["status"] == "delivered"]
+    assert sorted(delivered) == sorted(required)  # each once, nobody else
+    assert set(steps[3:]) == {"delivered"}
+    assert all("at" in e for e in timeline)
+
+    for recipient in required:
+        topic = running_hub.catalogue.outbound("XGewerbeanzeige", recipient)
+        records = running_hub.read_topic(topic, expect=1)
+        assert len(records) == 1, f"{recipient}: {len(records)} records"
+        record = records[0]
+        assert record.key == case_id.encode()
+        headers = dict(record.headers)
+        assert b'"recipient":"' + recipient.encode() + b'"' in headers["hub-envelope"]
+        copy = etree.fromstring(record.value)
+        assert _text(copy, "//x:nachrichtenUUID") == answer.body["message_id"]
+        if recipient == reader:
+            assert record.value == data  # the addressed reader gets the message exactly as sent
+        else:
+            praefix, kennung = recipient.split(":")
+            assert _text(copy, "x:nachrichtenkopf/x:leser//x:praefix/code") == praefix
+            assert _text(copy, "x:nachrichtenkopf/x:leser//x:kennung/code") == kennung
+
+
+def test_metrics_count_the_stages(running_hub: Any, shared_dir: Path) -> None:
+    posted = running_hub.post(_sample(shared_dir, "ummeldung"))
+    assert posted.status == 202
+    running_hub.wait_for_timeline(posted.body["case_id"], lambda t: any(e["status"] == "delivered" for e in t))
+    answer = running_hub.get("/metrics")
+    assert answer.status == 200
+    text = answer.body.decode()
+    for stage in ("received", "validated", "routed", "delivered"):
+        assert f'hub_messages_total{{message_type="0300",stage="{stage}",standard="XGewerbeanzeige"}}' in text
