@@ -47,7 +47,7 @@ def _prune(element: etree._Element, path: tuple[str, ...], patterns: Sequence[Se
 
 def strip_free_text(root: etree._Element) -> None:
     """Remove every comment and processing instruction below `root`."""
-    for node in root.xpath("//comment() | //processing-instruction()"):
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         parent = node.getparent()
         if parent is not None:
             parent.remove(node)

@@ -109,7 +109,7 @@ def _meldung(reader: _Reader, satz: etree._Element, index: int) -> Meldung:
         raise UnknownMessageType(f"{where}/{art} is not anmeldung, ummeldung or abmeldung",
                                  field=f"{where}/{art}", message_id=reader.message_id)
     where = f"{where}/{art}"
-    meldungsart: Meldungsart = art  # type: ignore[assignment]  # checked against MELDUNGSARTEN above
+    meldungsart: Meldungsart = art
     ags = reader.required(record, "gemeindeSchluessel/code", where)
     if not re.fullmatch(r"\d{8}", ags):
         raise InvalidField(f"{where}/gemeindeSchluessel is not an 8-digit AGS", field=f"{where}/gemeindeSchluessel",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web as aioweb
 from faust.web import Request, Response, View
@@ -24,8 +24,9 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Re
     """An RFC 9457 problem document; `code` is the hub's stable reason code."""
     body = {"type": f"urn:municipal-hub:problem:{code}", "title": title, "status": status, "detail": detail,
             "code": code, **{k: v for k, v in extra.items() if v is not None}}
-    return aioweb.Response(status=status, body=json.dumps(body, ensure_ascii=False).encode(),
-                           content_type=PROBLEM_JSON)
+    response = aioweb.Response(status=status, body=json.dumps(body, ensure_ascii=False).encode(),
+                               content_type=PROBLEM_JSON)
+    return cast(Response, response)
 
 
 def is_ready(app: Any) -> bool:
@@ -43,15 +44,16 @@ def register_views(hub_app: HubApp) -> None:
     app, hub, cases = hub_app.app, hub_app.hub, hub_app.cases
 
     @app.page("/api/v1/messages")
-    class Messages(View):  # type: ignore[misc]  # faust is untyped
+    class Messages(View):
         """POST an XÖV message as application/xml: 202 once it is durable on Kafka, else problem+json."""
 
         async def post(self, request: Request) -> Response:
-            if not _is_xml(request.content_type):
+            http = cast(aioweb.Request, request)  # faust's aiohttp driver hands over aiohttp's request
+            if not _is_xml(http.content_type):
                 return problem(415, "http.unsupported_media_type", "Unsupported Media Type",
-                               f"send the XÖV message as application/xml, not {request.content_type or 'nothing'}")
+                               f"send the XÖV message as application/xml, not {http.content_type or 'nothing'}")
             try:
-                data = await request.read()
+                data = await http.read()
             except aioweb.HTTPRequestEntityTooLarge:
                 return problem(413, "message.too_large", "Payload Too Large",
                                f"the body exceeds twice the limit of {hub.max_bytes} bytes and was not stored")
@@ -68,10 +70,11 @@ def register_views(hub_app: HubApp) -> None:
             if not is_ready(app):
                 return problem(503, "hub.starting", "Service Unavailable",
                                "the hub is starting or rebalancing its partitions; retry shortly")
-            response: Response = await self.routed(request, case_id=case_id)
+            # faust's table_route forwards keyword arguments, but its stubs declare (view, request) only
+            response: Response = await self.routed(request, case_id=case_id)  # type: ignore[call-arg]
             return response
 
-        @app.table_route(table=cases, match_info="case_id")
+        @app.table_route(table=cases, match_info="case_id")  # type: ignore[arg-type]  # see above
         async def routed(self, request: Request, case_id: str) -> Response:
             timeline = cases.get(case_id.encode())
             if not timeline:
@@ -89,11 +92,12 @@ def register_views(hub_app: HubApp) -> None:
                              status=200 if ready else 503)
 
     @app.page("/metrics")
-    class Metrics(View):  # type: ignore[misc]
+    class Metrics(View):
         """GET: Prometheus text format, counters per standard, message type and stage."""
 
         async def get(self, request: Request) -> Response:
-            return aioweb.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
+            response = aioweb.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
+            return cast(Response, response)
 
 
 def _rejected(outcome: Rejection) -> Response:

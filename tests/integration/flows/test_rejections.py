@@ -15,7 +15,7 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><lolz>&lol3;</lolz>"""
 EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>"""
-MALFORMED = b"<?xml version='1.0'?><xga:alg.gewerbemeldung.0300 xmlns:xga='urn:x'><unclosed></xga:alg.gewerbemeldung.0300>"
+MALFORMED = b"<?xml version='1.0'?><g:alg.gewerbemeldung.0300 xmlns:g='urn:x'><offen></g:alg.gewerbemeldung.0300>"
 UNKNOWN_STANDARD = b"<?xml version='1.0'?><n:meldung xmlns:n='urn:example:xunbekannt:1.0'><n:id>1</n:id></n:meldung>"
 
 BAD_INPUTS = {

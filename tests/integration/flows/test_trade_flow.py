@@ -10,9 +10,9 @@ from lxml import etree
 
 from hub.routing.directory import Directory
 from hub.settings import Settings
+from tests.support.xpath import text
 
 pytestmark = pytest.mark.integration
-X = {"x": "http://www.xgewerbeanzeige.de/spezifikation/2.1"}
 # The trade regulations name these recipients of every Gewerbeanzeige in Kreis Bergstraße (besides the reader).
 REQUIRED_ROLES = ("gewerbeaufsicht", "ihk", "finanzamt", "statistik")
 
@@ -21,16 +21,12 @@ def _sample(shared_dir: Path, name: str) -> bytes:
     return next((shared_dir / "samples" / "xgewerbeanzeige").glob(f"*{name}*.xml")).read_bytes()
 
 
-def _text(root: etree._Element, xpath: str) -> str:
-    return str(root.xpath(f"string({xpath})", namespaces=X))
-
-
 def test_bensheim_anmeldung_reaches_each_required_recipient_once(running_hub: Any, shared_dir: Path) -> None:
     data = _sample(shared_dir, "anmeldung_bensheim")
     posted = etree.fromstring(data)
-    ags = _text(posted, "x:satz/*/x:gemeindeSchluessel/code")
-    reader = f"{_text(posted, 'x:nachrichtenkopf/x:leser//x:praefix/code')}:" \
-             f"{_text(posted, 'x:nachrichtenkopf/x:leser//x:kennung/code')}"
+    ags = text(posted, "x:satz/*/x:gemeindeSchluessel/code")
+    reader = f"{text(posted, 'x:nachrichtenkopf/x:leser//x:praefix/code')}:" \
+             f"{text(posted, 'x:nachrichtenkopf/x:leser//x:kennung/code')}"
     directory = Directory.load(Settings().routing_dir / "authorities.toml")
     required = {reader}
     for role in REQUIRED_ROLES:
@@ -40,7 +36,7 @@ def test_bensheim_anmeldung_reaches_each_required_recipient_once(running_hub: An
 
     answer = running_hub.post(data)
     assert answer.status == 202, answer.body
-    assert answer.body["message_id"] == _text(posted, "//x:nachrichtenUUID")
+    assert answer.body["message_id"] == text(posted, "//x:nachrichtenUUID")
     case_id = answer.body["case_id"]
 
     def complete(timeline: list[dict[str, Any]]) -> bool:
@@ -63,13 +59,13 @@ def test_bensheim_anmeldung_reaches_each_required_recipient_once(running_hub: An
         headers = dict(record.headers)
         assert b'"recipient":"' + recipient.encode() + b'"' in headers["hub-envelope"]
         copy = etree.fromstring(record.value)
-        assert _text(copy, "//x:nachrichtenUUID") == answer.body["message_id"]
+        assert text(copy, "//x:nachrichtenUUID") == answer.body["message_id"]
         if recipient == reader:
             assert record.value == data  # the addressed reader gets the message exactly as sent
         else:
             praefix, kennung = recipient.split(":")
-            assert _text(copy, "x:nachrichtenkopf/x:leser//x:praefix/code") == praefix
-            assert _text(copy, "x:nachrichtenkopf/x:leser//x:kennung/code") == kennung
+            assert text(copy, "x:nachrichtenkopf/x:leser//x:praefix/code") == praefix
+            assert text(copy, "x:nachrichtenkopf/x:leser//x:kennung/code") == kennung
 
 
 def test_metrics_count_the_stages(running_hub: Any, shared_dir: Path) -> None:

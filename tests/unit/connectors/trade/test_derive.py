@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from connectors.reading import read_message
 from hub.pipeline import Delivery, Routing, plan
+from tests.support.xpath import nodes, text, texts
 
-X = {"x": "http://www.xgewerbeanzeige.de/spezifikation/2.1"}
 PERSONAL = ("familienname", "vorname", "geburtsdatum", "geburtsort", "geburtsland")
 
 
@@ -19,14 +20,10 @@ def _deliveries(data: bytes, routing: Routing) -> dict[str, Delivery]:
     return {d.recipient.role: d for d in plan(data, reading, routing)}
 
 
-def _texts(root: etree._Element, xpath: str) -> list[str]:
-    return [t.strip() for t in root.xpath(xpath, namespaces=X) if t.strip()]
-
-
 def _craft(data: bytes) -> bytes:
     """The same notification, declared as a craft business."""
     root = etree.fromstring(data)
-    for code in root.xpath("//x:betriebArt/x:handwerk/code", namespaces=X):
+    for code in nodes(root, "//x:betriebArt/x:handwerk/code"):
         code.text = "1"
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
@@ -34,8 +31,10 @@ def _craft(data: bytes) -> bytes:
 def _canonical(element: etree._Element) -> bytes:
     """The element's content, ignoring comments and indentation."""
     clone = copy.deepcopy(element)
-    for node in clone.xpath(".//comment()"):
-        node.getparent().remove(node)
+    for node in list(clone.iter(etree.Comment)):
+        parent = node.getparent()
+        if parent is not None:
+            parent.remove(node)
     for node in clone.iter():
         if node.text is not None and not node.text.strip():
             node.text = None
@@ -50,7 +49,7 @@ def test_every_policy_role_is_exercised(routing: Routing, anmeldung_bensheim: by
     assert set(routing.rules.policies) <= roles
 
 
-def test_addressed_reader_gets_the_bytes_as_sent(routing: Routing, trade_samples: list) -> None:  # type: ignore[type-arg]
+def test_addressed_reader_gets_the_bytes_as_sent(routing: Routing, trade_samples: list[Path]) -> None:
     for path in trade_samples:
         data = path.read_bytes()
         reader = next(d for d in plan(data, read_message(data, max_bytes=10**6), routing) if d.recipient.as_sent)
@@ -61,25 +60,25 @@ def test_copies_are_readdressed_to_their_recipient(routing: Routing, anmeldung_b
     copies = [d for d in _deliveries(anmeldung_bensheim, routing).values() if not d.recipient.as_sent]
     assert copies
     for delivery in copies:
-        leser = etree.fromstring(delivery.payload).xpath("x:nachrichtenkopf/x:leser", namespaces=X)[0]
-        assert leser.xpath("string(.//x:praefix/code)", namespaces=X) == delivery.recipient.authority.praefix
-        assert leser.xpath("string(.//x:kennung/code)", namespaces=X) == delivery.recipient.authority.kennung
-        assert leser.xpath("string(x:behoerdenname)", namespaces=X) == delivery.recipient.authority.name
-        assert not leser.xpath("x:erreichbarkeit | x:anschrift", namespaces=X)
+        leser = nodes(etree.fromstring(delivery.payload), "x:nachrichtenkopf/x:leser")[0]
+        assert text(leser, ".//x:praefix/code") == delivery.recipient.authority.praefix
+        assert text(leser, ".//x:kennung/code") == delivery.recipient.authority.kennung
+        assert text(leser, "x:behoerdenname") == delivery.recipient.authority.name
+        assert not nodes(leser, "x:erreichbarkeit | x:anschrift")
         assert delivery.envelope.recipient == delivery.recipient.key
 
 
-def test_statistics_office_gets_no_names_addresses_or_contacts(routing: Routing, trade_samples: list) -> None:  # type: ignore[type-arg]
+def test_statistics_office_gets_no_names_addresses_or_contacts(routing: Routing, trade_samples: list[Path]) -> None:
     for path in trade_samples:
         original = etree.fromstring(path.read_bytes())
         copy = etree.fromstring(_deliveries(path.read_bytes(), routing)["statistik"].payload)
         for name in (*PERSONAL, "geschaeftsbezeichnung", "eingetragenerName"):
-            assert not copy.xpath(f"//x:{name}", namespaces=X), name
-        assert not copy.xpath("x:satz//x:anschrift | x:satz//x:erreichbarkeit", namespaces=X)
-        assert not copy.xpath("//comment()")
+            assert not nodes(copy, f"//x:{name}"), name
+        assert not nodes(copy, "x:satz//x:anschrift | x:satz//x:erreichbarkeit")
+        assert not list(copy.iter(etree.Comment))
         payload = etree.tostring(copy, encoding="unicode")
         person = "//x:beteiligtePerson"
-        secrets = _texts(original, f"{person}/x:familienname/text() | {person}/x:vorname/text() | "
+        secrets = texts(original, f"{person}/x:familienname/text() | {person}/x:vorname/text() | "
                                    f"{person}/x:geburtsdatum/text() | {person}/x:anschrift/x:strasse/text() | "
                                    f"{person}/x:erreichbarkeit/x:kennung/text() | //x:geschaeftsbezeichnung/text() | "
                                    "//x:eingetragenerName/text()")
@@ -87,9 +86,8 @@ def test_statistics_office_gets_no_names_addresses_or_contacts(routing: Routing,
         for secret in secrets:
             assert secret not in payload, secret
         # what statistics needs is still there
-        assert _texts(copy, "//x:taetigkeitSchluessel/text()") == _texts(original, "//x:taetigkeitSchluessel/text()")
-        assert copy.xpath("string(//x:gemeindeSchluessel/code)", namespaces=X) == \
-            original.xpath("string(//x:gemeindeSchluessel/code)", namespaces=X)
+        assert texts(copy, "//x:taetigkeitSchluessel/text()") == texts(original, "//x:taetigkeitSchluessel/text()")
+        assert text(copy, "//x:gemeindeSchluessel/code") == text(original, "//x:gemeindeSchluessel/code")
 
 
 def test_trade_supervision_gets_names_but_no_birth_data_or_private_contact(routing: Routing,
@@ -97,12 +95,12 @@ def test_trade_supervision_gets_names_but_no_birth_data_or_private_contact(routi
     original = etree.fromstring(anmeldung_bensheim)
     copy = etree.fromstring(_deliveries(anmeldung_bensheim, routing)["gewerbeaufsicht"].payload)
     for name in ("geburtsdatum", "geburtsort", "geburtsland", "staatangehoerigkeiten"):
-        assert not copy.xpath(f"//x:{name}", namespaces=X), name
-    assert not copy.xpath("//x:beteiligtePerson/x:anschrift | //x:beteiligtePerson/x:erreichbarkeit", namespaces=X)
-    assert _texts(copy, "//x:beteiligtePerson/x:familienname/text()") == \
-        _texts(original, "//x:beteiligtePerson/x:familienname/text()")
-    assert _canonical(copy.xpath("//x:gewerbe/x:anschrift", namespaces=X)[0]) == \
-        _canonical(original.xpath("//x:gewerbe/x:anschrift", namespaces=X)[0])
+        assert not nodes(copy, f"//x:{name}"), name
+    assert not nodes(copy, "//x:beteiligtePerson/x:anschrift | //x:beteiligtePerson/x:erreichbarkeit")
+    assert texts(copy, "//x:beteiligtePerson/x:familienname/text()") == \
+        texts(original, "//x:beteiligtePerson/x:familienname/text()")
+    assert _canonical(nodes(copy, "//x:gewerbe/x:anschrift")[0]) == \
+        _canonical(nodes(original, "//x:gewerbe/x:anschrift")[0])
 
 
 @pytest.mark.parametrize("role", ["finanzamt", "ihk", "hwk"])
@@ -114,10 +112,8 @@ def test_full_recipients_get_every_record_unchanged(routing: Routing, anmeldung_
     delivery = deliveries[role]
     original = etree.fromstring(data)
     copy = etree.fromstring(delivery.payload)
-    satz = [_canonical(s) for s in original.xpath("x:satz", namespaces=X)]
-    assert [_canonical(s) for s in copy.xpath("x:satz", namespaces=X)] == satz
+    satz = [_canonical(s) for s in nodes(original, "x:satz")]
+    assert [_canonical(s) for s in nodes(copy, "x:satz")] == satz
     if not delivery.recipient.as_sent:
-        assert copy.xpath("string(x:nachrichtenkopf/x:leser//x:kennung/code)", namespaces=X) == \
-            delivery.recipient.authority.kennung
-        assert copy.xpath("string(x:nachrichtenkopf/x:leser//x:praefix/code)", namespaces=X) == \
-            delivery.recipient.authority.praefix
+        assert text(copy, "x:nachrichtenkopf/x:leser//x:kennung/code") == delivery.recipient.authority.kennung
+        assert text(copy, "x:nachrichtenkopf/x:leser//x:praefix/code") == delivery.recipient.authority.praefix

@@ -9,21 +9,23 @@ from lxml import etree
 
 from connectors.errors import InvalidField, MissingField, UnknownMessageType, UnknownStandard, UnsupportedVersion
 from connectors.secure_xml import parse_secure
+from connectors.trade.model import Gewerbemeldung
 from connectors.trade.parse import parse_gewerbemeldung
+from tests.support.xpath import X, nodes, text
 
-NS = "http://www.xgewerbeanzeige.de/spezifikation/2.1"
-X = {"x": NS}
+NS = X["x"]
 
 
-def _parse(data: bytes) -> object:
+def _parse(data: bytes) -> Gewerbemeldung:
     return parse_gewerbemeldung(parse_secure(data, max_bytes=1_000_000))
 
 
 def _mutate(data: bytes, xpath: str, action: str, value: str = "") -> bytes:
     root = etree.fromstring(data)
-    for node in root.xpath(xpath, namespaces=X):
-        if action == "remove":
-            node.getparent().remove(node)
+    for node in nodes(root, xpath):
+        parent = node.getparent()
+        if action == "remove" and parent is not None:
+            parent.remove(node)
         elif action == "text":
             node.text = value
         elif action == "rename":
@@ -36,15 +38,15 @@ def test_every_sample_is_read_with_its_own_values(trade_samples: list[Path]) -> 
         data = path.read_bytes()
         root = etree.fromstring(data)
         meldung = parse_gewerbemeldung(parse_secure(data, max_bytes=1_000_000))
-        assert meldung.nachrichten_uuid == root.xpath("string(//x:nachrichtenUUID)", namespaces=X)
-        assert meldung.autor.dvdv == "{}:{}".format(
-            root.xpath("string(x:nachrichtenkopf/x:autor//x:praefix/code)", namespaces=X),
-            root.xpath("string(x:nachrichtenkopf/x:autor//x:kennung/code)", namespaces=X))
-        assert meldung.leser.kennung == root.xpath("string(x:nachrichtenkopf/x:leser//x:kennung/code)", namespaces=X)
-        assert meldung.gemeinde_ags == root.xpath("string(x:satz/*/x:gemeindeSchluessel/code)", namespaces=X)
-        kinds = [etree.QName(e).localname for e in root.xpath("x:satz/*", namespaces=X)]
+        assert meldung.nachrichten_uuid == text(root, "//x:nachrichtenUUID")
+        autor = f"{text(root, 'x:nachrichtenkopf/x:autor//x:praefix/code')}:" \
+                f"{text(root, 'x:nachrichtenkopf/x:autor//x:kennung/code')}"
+        assert meldung.autor.dvdv == autor
+        assert meldung.leser.kennung == text(root, "x:nachrichtenkopf/x:leser//x:kennung/code")
+        assert meldung.gemeinde_ags == text(root, "x:satz/*/x:gemeindeSchluessel/code")
+        kinds = [etree.QName(e).localname for e in nodes(root, "x:satz/*")]
         assert list(meldung.arten) == kinds
-        assert meldung.meldungen[0].gewerbebetrieb_id == root.xpath("string(//x:gewerbebetriebID)", namespaces=X)
+        assert meldung.meldungen[0].gewerbebetrieb_id == text(root, "//x:gewerbebetriebID")
 
 
 def test_the_three_kinds_are_recognised(trade_samples: list[Path]) -> None:
@@ -55,8 +57,8 @@ def test_the_three_kinds_are_recognised(trade_samples: list[Path]) -> None:
 
 def test_handwerk_flag_follows_betriebart(anmeldung_bensheim: bytes) -> None:
     craft = _mutate(anmeldung_bensheim, "//x:betriebArt/x:handwerk/code", "text", "1")
-    assert _parse(craft).handwerk is True  # type: ignore[attr-defined]
-    assert _parse(anmeldung_bensheim).handwerk is False  # type: ignore[attr-defined]
+    assert _parse(craft).handwerk is True
+    assert _parse(anmeldung_bensheim).handwerk is False
 
 
 def test_missing_message_id_names_the_field(anmeldung_bensheim: bytes) -> None:
@@ -69,7 +71,7 @@ def test_missing_municipality_names_record_and_field(anmeldung_bensheim: bytes) 
     with pytest.raises(MissingField) as info:
         _parse(_mutate(anmeldung_bensheim, "//x:satz/*/x:gemeindeSchluessel", "remove"))
     assert info.value.field == "satz[1]/anmeldung/gemeindeSchluessel/code"
-    expected_id = etree.fromstring(anmeldung_bensheim).xpath("string(//x:nachrichtenUUID)", namespaces=X)
+    expected_id = text(etree.fromstring(anmeldung_bensheim), "//x:nachrichtenUUID")
     assert info.value.message_id == expected_id
 
 
