@@ -1,0 +1,35 @@
+# The two commands of README.md: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test lint unit
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: the hub needs Python 3.11+"; exit 1; }
+	@echo "Installing the hub and its test tools into $(VENV) …"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the hub: local Kafka (unless HUB_KAFKA_BOOTSTRAP is set), topics, worker and HTTP API on :6066.
+run: install
+	$(BIN)/hub run
+
+## Lint and type gates.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## The whole test suite: gates, unit and contract tiers, and the integration tier on a broker the suite starts.
+## pytest's exit code 5 ("no tests collected") is not a failure.
+test: lint
+	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
+
+## Unit tier only: no broker, no Java.
+unit: install
+	$(BIN)/pytest tests/unit
