@@ -25,7 +25,7 @@ def _round_trip(record: BaseModel) -> None:
 def test_records_round_trip_through_json() -> None:
     envelope = Envelope(case_id="c", message_id="m", standard="XGewerbeanzeige", version="2.1", message_type="0300",
                         kinds=("anmeldung",), author="MELDID:06431002", reader="ihk:06411000", ags="06431002",
-                        occurred_at="2026-11-13T11:05:00+01:00")  # type: ignore[arg-type]
+                        occurred_at="2026-11-13T11:05:00+01:00")
     _round_trip(envelope)
     _round_trip(StatusEvent(case_id="c", status=Status.DELIVERED, recipient="fin:2605"))
     _round_trip(DeadLetter(reason_code="xml.malformed", reason="r", origin="http", topic="t", partition=1, offset=2))
