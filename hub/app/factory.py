@@ -78,7 +78,9 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
                                          headers=headers)
 
     hub = Hub(routing, send, max_bytes=settings.max_message_bytes)
-    cases = app.Table(TABLE_CASES, default=list,
+    # bytes keys: the changelog stores the same raw case id the status topic is keyed by, so recovery and
+    # table_route partition a case exactly as the producers did
+    cases = app.Table(TABLE_CASES, default=list, key_type=bytes,
                       partitions=settings.topic_partitions)
     ingest = app.topic(catalogue.trade_ingest, key_serializer="raw", value_serializer="raw",
                        allow_empty=True)

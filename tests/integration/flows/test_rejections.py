@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from tests.support.hub_process import RunningHub
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +28,7 @@ BAD_INPUTS = {
 }
 
 
-def test_bad_inputs_are_refused_and_parked_then_a_valid_message_still_flows(running_hub: Any,
+def test_bad_inputs_are_refused_and_parked_then_a_valid_message_still_flows(running_hub: RunningHub,
                                                                             shared_dir: Path) -> None:
     answers = {}
     for name, (body, status, code) in BAD_INPUTS.items():
@@ -58,11 +59,11 @@ def test_bad_inputs_are_refused_and_parked_then_a_valid_message_still_flows(runn
     assert [e["status"] for e in timeline][:3] == ["received", "validated", "routed"]
 
 
-def test_wrong_content_type_is_refused(running_hub: Any) -> None:
+def test_wrong_content_type_is_refused(running_hub: RunningHub) -> None:
     answer = running_hub.post(b"{}", content_type="application/json")
     assert answer.status == 415 and answer.body["code"] == "http.unsupported_media_type"
 
 
-def test_unknown_case_is_not_found(running_hub: Any) -> None:
+def test_unknown_case_is_not_found(running_hub: RunningHub) -> None:
     answer = running_hub.get("/api/v1/cases/00000000-0000-0000-0000-000000000000")
     assert answer.status == 404 and answer.content_type == "application/problem+json"

@@ -10,6 +10,7 @@ from lxml import etree
 
 from hub.routing.directory import Directory
 from hub.settings import Settings
+from tests.support.hub_process import RunningHub
 from tests.support.xpath import text
 
 pytestmark = pytest.mark.integration
@@ -21,7 +22,7 @@ def _sample(shared_dir: Path, name: str) -> bytes:
     return next((shared_dir / "samples" / "xgewerbeanzeige").glob(f"*{name}*.xml")).read_bytes()
 
 
-def test_bensheim_anmeldung_reaches_each_required_recipient_once(running_hub: Any, shared_dir: Path) -> None:
+def test_bensheim_anmeldung_reaches_each_required_recipient_once(running_hub: RunningHub, shared_dir: Path) -> None:
     data = _sample(shared_dir, "anmeldung_bensheim")
     posted = etree.fromstring(data)
     ags = text(posted, "x:satz/*/x:gemeindeSchluessel/code")
@@ -68,7 +69,7 @@ def test_bensheim_anmeldung_reaches_each_required_recipient_once(running_hub: An
             assert text(copy, "x:nachrichtenkopf/x:leser//x:kennung/code") == kennung
 
 
-def test_metrics_count_the_stages(running_hub: Any, shared_dir: Path) -> None:
+def test_metrics_count_the_stages(running_hub: RunningHub, shared_dir: Path) -> None:
     posted = running_hub.post(_sample(shared_dir, "ummeldung"))
     assert posted.status == 202
     running_hub.wait_for_timeline(posted.body["case_id"], lambda t: any(e["status"] == "delivered" for e in t))

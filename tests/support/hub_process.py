@@ -1,0 +1,167 @@
+"""A real `hub run` process on the real broker, isolated by uuid-named topics and consumer group."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kafka import KafkaConsumer
+
+from topics.catalogue import Catalogue
+
+START_TIMEOUT_S = 120
+MAX_MESSAGE_BYTES = 256 * 1024  # small, so the oversize path is exercised without megabytes of traffic
+
+
+@dataclass
+class HttpAnswer:
+    status: int
+    content_type: str
+    body: Any
+
+
+@dataclass
+class RunningHub:
+    """A hub worker process and the handles a test needs to talk to it."""
+
+    base_url: str
+    bootstrap: str
+    catalogue: Catalogue
+    log_path: Path
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    def post(self, body: bytes, content_type: str = "application/xml") -> HttpAnswer:
+        request = urllib.request.Request(f"{self.base_url}/api/v1/messages", data=body, method="POST",
+                                         headers={"Content-Type": content_type})
+        return _call(request)
+
+    def get(self, path: str) -> HttpAnswer:
+        return _call(urllib.request.Request(f"{self.base_url}{path}"))
+
+    def wait_for_timeline(self, case_id: str, done: Any, timeout_s: float = 60) -> list[dict[str, Any]]:
+        """Poll the case until `done(timeline)` holds; fail with the last timeline seen."""
+        deadline = time.monotonic() + timeout_s
+        timeline: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            answer = self.get(f"/api/v1/cases/{case_id}")
+            if answer.status == 200:
+                timeline = answer.body["timeline"]
+                if done(timeline):
+                    return timeline
+            time.sleep(0.3)
+        raise AssertionError(f"case {case_id} did not complete in {timeout_s}s; last timeline: {timeline}")
+
+    def read_topic(self, topic: str, *, expect: int, timeout_s: float = 30, settle_s: float = 3) -> list[Any]:
+        """Every record on `topic`, waiting for at least `expect` and then `settle_s` longer for extras."""
+        consumer = KafkaConsumer(topic, bootstrap_servers=self.bootstrap, group_id=f"test-{uuid.uuid4()}",
+                                 auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=500)
+        records: list[Any] = []
+        deadline = time.monotonic() + timeout_s
+        settle_until: float | None = None
+        try:
+            while time.monotonic() < deadline and (settle_until is None or time.monotonic() < settle_until):
+                for batch in consumer.poll(timeout_ms=500).values():
+                    records.extend(batch)
+                if settle_until is None and len(records) >= expect:
+                    settle_until = time.monotonic() + settle_s
+        finally:
+            consumer.close()
+        return records
+
+
+def _call(request: urllib.request.Request) -> HttpAnswer:
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw, status, ctype = response.read(), response.status, response.headers.get_content_type()
+    except urllib.error.HTTPError as error:
+        raw, status, ctype = error.read(), error.code, error.headers.get_content_type()
+    body = json.loads(raw) if ctype.endswith("json") else raw
+    return HttpAnswer(status, ctype, body)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    """One isolated deployment on the session broker: its own topic prefix, consumer group and port."""
+
+    bootstrap: str
+    run_id: str
+    data_dir: Path
+    port: int
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "HUB_KAFKA_BOOTSTRAP": self.bootstrap,
+            "HUB_TOPIC_PREFIX": f"it-{self.run_id}.",
+            "HUB_APP_ID": f"hub-it-{self.run_id}",
+            "HUB_HTTP_PORT": str(self.port),
+            "HUB_DATA_DIR": str(self.data_dir),
+            "HUB_MAX_MESSAGE_BYTES": str(MAX_MESSAGE_BYTES),
+        }
+
+
+def new_config(bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> HubConfig:
+    run_id = uuid.uuid4().hex[:12]
+    return HubConfig(bootstrap, run_id, tmp_path_factory.mktemp(f"hub-{run_id}"), _free_port())
+
+
+def start_hub(config: HubConfig) -> RunningHub:
+    """Start `hub run` for `config` and wait until it is healthy."""
+    env = config.env
+    log_path = config.data_dir / f"hub-{time.monotonic_ns()}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "hub.cli", "run"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    hub = RunningHub(f"http://127.0.0.1:{config.port}", config.bootstrap,
+                     Catalogue(prefix=env["HUB_TOPIC_PREFIX"], app_id=env["HUB_APP_ID"]), log_path, process)
+    try:
+        _wait_healthy(hub)
+    except BaseException:
+        stop_hub(hub)
+        raise
+    return hub
+
+
+def stop_hub(hub: RunningHub) -> None:
+    """SIGTERM the hub's process group, as an operator's Ctrl+C would; SIGKILL if it hangs."""
+    process = hub.process
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _wait_healthy(hub: RunningHub) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if hub.process.poll() is not None:
+            raise AssertionError(f"hub run exited with {hub.process.returncode}:\n{hub.log_path.read_text()[-4000:]}")
+        try:
+            if hub.get("/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"hub did not become healthy in {START_TIMEOUT_S}s:\n{hub.log_path.read_text()[-4000:]}")
