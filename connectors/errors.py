@@ -18,6 +18,12 @@ class ConnectorError(Exception):
         self.detail = detail
         self.field = field
         self.message_id = message_id
+        self.related: tuple[ConnectorError, ...] = ()
+
+    @property
+    def all_errors(self) -> tuple[ConnectorError, ...]:
+        """This error and every further one found in the same message, in document order."""
+        return (self, *self.related)
 
     def __str__(self) -> str:
         where = f" (field {self.field})" if self.field else ""

@@ -49,6 +49,11 @@ class Rejection:
     field: str | None
     message_id: str | None
     http_status: int
+    errors: tuple[tuple[str, str, str | None], ...] = ()
+
+    def problems(self) -> list[dict[str, str | None]]:
+        """Every error found, for problem+json and `hub validate`: code, detail and field."""
+        return [{"code": code, "detail": detail, "field": field} for code, detail, field in self.errors]
 
 
 def read(data: bytes, *, max_bytes: int) -> Reading:
@@ -75,7 +80,9 @@ def rejection(data: bytes, error: ConnectorError | RoutingError, *, event: Envel
     message_id = event.message_id if event else getattr(error, "message_id", None)
     standard = event.standard if event else UNKNOWN_STANDARD
     case_id = event.case_id if event else case_id_for(standard, message_id or hashlib.sha256(data).hexdigest())
-    return Rejection(case_id, error.code, error.detail, error.field, message_id, error.http_status)
+    found = error.all_errors if isinstance(error, ConnectorError) else (error,)
+    errors = tuple((e.code, e.detail, e.field) for e in found)
+    return Rejection(case_id, error.code, error.detail, error.field, message_id, error.http_status, errors)
 
 
 def dead_letter(rejected: Rejection, *, origin: str, topic: str | None = None, partition: int | None = None,

@@ -102,4 +102,4 @@ def register_views(hub_app: HubApp) -> None:
 
 def _rejected(outcome: Rejection) -> Response:
     return problem(outcome.http_status, outcome.code, "Message rejected", outcome.reason, field=outcome.field,
-                   case_id=outcome.case_id, message_id=outcome.message_id)
+                   case_id=outcome.case_id, message_id=outcome.message_id, errors=outcome.problems())

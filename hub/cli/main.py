@@ -88,7 +88,8 @@ def validate(files: tuple[Path, ...]) -> None:
             reading = read_message(data, max_bytes=settings.max_message_bytes)
         except ConnectorError as exc:
             failures += 1
-            click.echo(f"  Fehler: {exc}")
+            for error in exc.all_errors:
+                click.echo(f"  Fehler: {error}")
             continue
         event = reading.envelope
         click.echo(f"  Standard:       {event.standard} {event.version}")

@@ -37,6 +37,7 @@ def test_bad_inputs_are_refused_and_parked_then_a_valid_message_still_flows(runn
         assert answer.content_type == "application/problem+json"
         assert answer.body["code"] == code and answer.body["detail"], name
         assert answer.body["case_id"]
+        assert [e["code"] for e in answer.body["errors"]] == [code]
         answers[name] = answer.body
 
     parked = running_hub.read_topic(running_hub.catalogue.deadletter, expect=len(BAD_INPUTS))

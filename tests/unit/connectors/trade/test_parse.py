@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from connectors.errors import InvalidField, MissingField, UnknownMessageType, UnknownStandard, UnsupportedVersion
+from connectors.errors import (
+    ConnectorError,
+    InvalidField,
+    MissingField,
+    UnknownMessageType,
+    UnknownStandard,
+    UnsupportedVersion,
+)
 from connectors.secure_xml import parse_secure
 from connectors.trade.model import Gewerbemeldung
 from connectors.trade.parse import parse_gewerbemeldung
@@ -107,3 +114,18 @@ def test_version_one_is_unsupported(anmeldung_bensheim: bytes) -> None:
     old = anmeldung_bensheim.replace(NS.encode(), b"http://www.xgewerbeanzeige.de/spezifikation/1.4")
     with pytest.raises(UnsupportedVersion):
         _parse(old)
+
+
+def test_every_independent_error_is_reported(anmeldung_bensheim: bytes) -> None:
+    broken = _mutate(anmeldung_bensheim, "x:nachrichtenkopf/x:leser", "remove")
+    broken = _mutate(broken, "//x:erstellungszeitpunkt", "text", "gestern")
+    broken = _mutate(broken, "//x:satz/*/x:gemeindeSchluessel/code", "text", "6431")
+    with pytest.raises(ConnectorError) as info:
+        _parse(broken)
+    found = [(type(e).__name__, e.field) for e in info.value.all_errors]
+    assert found == [
+        ("InvalidField", "nachrichtenkopf/identifikation.nachricht/erstellungszeitpunkt"),
+        ("MissingField", "nachrichtenkopf/leser"),
+        ("InvalidField", "satz[1]/anmeldung/gemeindeSchluessel"),
+    ]
+    assert all(e.message_id for e in info.value.all_errors)

@@ -1,0 +1,65 @@
+"""The `hub` command: help on every command, and `hub validate` on the shared samples and on broken input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from hub.cli.main import cli
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=lambda p: " ".join(p) or "hub")
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert len(result.output.splitlines()) > 3  # a description, not just the usage line
+
+
+def test_validate_reads_every_trade_sample(trade_samples: list[Path]) -> None:
+    result = CliRunner().invoke(cli, ["validate", *map(str, trade_samples)])
+    assert result.exit_code == 0, result.output
+    for path in trade_samples:
+        root_name = etree.QName(etree.parse(path).getroot()).localname
+        assert f"{path}:" in result.output
+        assert root_name in result.output
+    assert result.output.count("Ergebnis:       gültig") == len(trade_samples)
+    assert result.output.count("XGewerbeanzeige 2.1") >= len(trade_samples)
+
+
+def test_validate_lists_every_error_and_fails(tmp_path: Path, anmeldung_bensheim: bytes) -> None:
+    broken = tmp_path / "kaputt.xml"
+    broken.write_bytes(anmeldung_bensheim.replace(b"<xga:nachrichtenUUID>", b"<xga:andereUUID>")
+                       .replace(b"</xga:nachrichtenUUID>", b"</xga:andereUUID>")
+                       .replace(b"<code>06431002</code>\n         </xga:gemeindeSchluessel>",
+                                b"<code>x</code>\n         </xga:gemeindeSchluessel>"))
+    malformed = tmp_path / "abgeschnitten.xml"
+    malformed.write_bytes(anmeldung_bensheim[:500])
+    result = CliRunner().invoke(cli, ["validate", str(broken), str(malformed)])
+    assert result.exit_code == 1
+    assert "nachrichtenUUID is missing" in result.output
+    assert "gemeindeSchluessel is not an 8-digit AGS" in result.output
+    assert "xml.malformed" in result.output
+    assert "2 of 2 file(s) have errors" in result.output
+
+
+def test_validate_names_the_routing_problem(tmp_path: Path, anmeldung_bensheim: bytes) -> None:
+    elsewhere = tmp_path / "muenchen.xml"
+    elsewhere.write_bytes(anmeldung_bensheim.replace(b"<code>06431002</code>", b"<code>09162000</code>"))
+    result = CliRunner().invoke(cli, ["validate", str(elsewhere)])
+    assert result.exit_code == 1
+    assert "routing.unknown_municipality" in result.output
