@@ -7,6 +7,7 @@ unfinished work.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -33,9 +34,13 @@ class HubApp:
     settings: Settings
 
 
+def codelist_dir(settings: Settings) -> Path:
+    return settings.shared_dir / "xoev" / "codelists"
+
+
 def load_routing(settings: Settings) -> Routing:
     """Directory, rules and topic names, loaded and checked once per process."""
-    directory = Directory.load(settings.routing_dir / "authorities.toml")
+    directory = Directory.load(settings.routing_dir / "authorities.toml", codelist_dir(settings))
     rules = Rules.load(settings.routing_dir / "rules.toml", directory)
     return Routing(directory, rules, Catalogue(prefix=settings.topic_prefix, app_id=settings.app_id))
 

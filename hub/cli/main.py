@@ -11,6 +11,7 @@ import click
 from connectors.errors import ConnectorError
 from connectors.reading import read_message
 from hub.cli.kafka import kafka_group
+from hub.cli.routing import config_group, route_command
 from hub.routing.errors import RoutingError
 from hub.settings import get_settings
 
@@ -24,6 +25,8 @@ def cli() -> None:
 
 
 cli.add_command(kafka_group)
+cli.add_command(route_command)
+cli.add_command(config_group)
 
 
 @cli.command()

@@ -1,4 +1,5 @@
-"""The directory of authorities: who serves which municipality in which role, indexed for look-up."""
+"""The directory of authorities: every municipality of the served states from the Destatis code lists, and the
+hub's own authority entries (DVDV key, role, what they serve, delivery endpoint), indexed by AGS, ARS and key."""
 
 from __future__ import annotations
 
@@ -9,27 +10,43 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hub.routing.codelists import Codelist, read_codelist
 from hub.routing.errors import ConfigError
 
 T = TypeVar("T", bound=BaseModel)
 
+CODELIST_URIS = {
+    "ags": "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags",
+    "rs": "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:rs",
+    "kreis": "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:kreis",
+    "bundesland": "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:bundesland",
+}
+
 
 class Municipality(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """A Gemeinde with its keys: AGS (8 digits), ARS (12 digits), district (5) and state (2)."""
+
+    model_config = ConfigDict(frozen=True)
 
     ags: str = Field(pattern=r"^\d{8}$")
+    ars: str | None = Field(default=None, pattern=r"^\d{12}$")
     name: str
+    district: str
+    district_name: str
+    state: str
+    state_name: str
 
 
 class Authority(BaseModel):
-    """An authority, its DVDV key, its role and the AGS prefixes it serves."""
+    """An authority, its DVDV key, its role, the AGS prefixes it serves and where it receives messages."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str = Field(pattern=r"^[A-Za-z]+:[0-9A-Za-z]+$")
     name: str
-    role: str
+    role: str = Field(min_length=1)
     serves: tuple[str, ...] = Field(min_length=1)
+    endpoint: str | None = Field(default=None, description="Delivery endpoint; unset: its outbound stream only.")
 
     @property
     def praefix(self) -> str:
@@ -44,15 +61,36 @@ class Authority(BaseModel):
         return max((len(p) for p in self.serves if ags.startswith(p)), default=0)
 
 
-class Directory:
-    """Authorities and municipalities, loaded once and indexed by AGS, by key and by role."""
+class CodelistFiles(BaseModel):
+    """File names, below the code list folder, of the Destatis lists the directory is built from."""
 
-    def __init__(self, municipalities: list[Municipality], authorities: list[Authority]) -> None:
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ags: str
+    rs: str
+    kreis: str
+    bundesland: str
+
+
+class DirectoryFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    states: tuple[str, ...] = Field(min_length=1, description="State keys served, e.g. ['06'] for Hesse.")
+    codelists: CodelistFiles
+
+
+class Directory:
+    """Municipalities and authorities, loaded once and indexed by AGS, ARS, key and role."""
+
+    def __init__(self, municipalities: list[Municipality], authorities: list[Authority],
+                 versions: Mapping[str, str] | None = None) -> None:
         self.municipalities: Mapping[str, Municipality] = {m.ags: m for m in municipalities}
+        self.by_ars: Mapping[str, Municipality] = {m.ars: m for m in municipalities if m.ars}
         self.authorities: Mapping[str, Authority] = {a.key: a for a in authorities}
         self.roles: Mapping[str, tuple[Authority, ...]] = {
             role: tuple(a for a in authorities if a.role == role) for role in {a.role for a in authorities}
         }
+        self.versions: Mapping[str, str] = dict(versions or {})
 
     def authority(self, key: str) -> Authority | None:
         return self.authorities.get(key)
@@ -60,25 +98,51 @@ class Directory:
     def municipality(self, ags: str) -> Municipality | None:
         return self.municipalities.get(ags)
 
+    def municipality_by_ars(self, ars: str) -> Municipality | None:
+        return self.by_ars.get(ars)
+
     def responsible(self, role: str, ags: str) -> Authority | None:
         """The authority of `role` that serves `ags` most specifically, or None."""
         best = max(self.roles.get(role, ()), key=lambda a: a.coverage(ags), default=None)
         return best if best is not None and best.coverage(ags) > 0 else None
 
     @classmethod
-    def load(cls, path: Path) -> Directory:
-        """Read authorities.toml; an unreadable or inconsistent file raises ConfigError naming entry and field."""
+    def load(cls, path: Path, codelist_dir: Path) -> Directory:
+        """Read authorities.toml and the code lists it names; every inconsistency raises a RoutingError."""
         data = read_toml(path)
-        municipalities = [load_model(Municipality, path, "municipality", i, raw)
-                          for i, raw in enumerate(data.get("municipality", []))]
-        authorities = [load_model(Authority, path, "authority", i, raw)
+        meta = load_model(DirectoryFile, path, "[directory]", data.get("directory"))
+        lists = {name: read_codelist(codelist_dir / getattr(meta.codelists, name), uri)
+                 for name, uri in CODELIST_URIS.items()}
+        municipalities = _municipalities(lists, meta.states)
+        for state in meta.states:
+            if state not in lists["bundesland"].entries:
+                raise ConfigError(path, "directory", "states", f"'{state}' is not a state key of the code list")
+        authorities = [load_model(Authority, path, entry_name("authority", i, raw), raw)
                        for i, raw in enumerate(data.get("authority", []))]
         seen: set[str] = set()
         for i, authority in enumerate(authorities):
+            entry = f"authority[{i}] ({authority.key})"
             if authority.key in seen:
-                raise ConfigError(path, f"authority[{i}]", "key", f"{authority.key} is listed twice")
+                raise ConfigError(path, entry, "key", f"{authority.key} is listed twice")
             seen.add(authority.key)
-        return cls(municipalities, authorities)
+            for prefix in authority.serves:
+                if not prefix.isdigit() or not any(ags.startswith(prefix) for ags in municipalities):
+                    raise ConfigError(path, entry, "serves", f"'{prefix}' matches no municipality of the served states")
+        versions = {c.uri: c.version for c in lists.values()}
+        return cls(list(municipalities.values()), authorities, versions)
+
+
+def _municipalities(lists: Mapping[str, Codelist], states: tuple[str, ...]) -> dict[str, Municipality]:
+    ars_by_ags = {ars[:5] + ars[9:]: ars for ars in lists["rs"].entries}
+    districts, state_names = lists["kreis"].entries, lists["bundesland"].entries
+    found = {}
+    for ags, name in lists["ags"].entries.items():
+        if not ags.startswith(states) or len(ags) != 8:
+            continue
+        found[ags] = Municipality(ags=ags, ars=ars_by_ags.get(ags), name=name, district=ags[:5],
+                                  district_name=districts.get(ags[:5], ags[:5]), state=ags[:2],
+                                  state_name=state_names.get(ags[:2], ags[:2]))
+    return found
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -92,10 +156,14 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, "file", "-", f"not valid TOML: {exc}") from exc
 
 
-def load_model(model: type[T], path: Path, table: str, index: int, raw: Any) -> T:
+def entry_name(table: str, index: int, raw: Any) -> str:
+    """How an error names the `index`th entry of `table`: with its id or key when it has one."""
+    label = (raw.get("id") or raw.get("key")) if isinstance(raw, dict) else None
+    return f"{table}[{index}]" + (f" ({label})" if label else "")
+
+
+def load_model(model: type[T], path: Path, entry: str, raw: Any) -> T:
     """Validate one table entry, naming file, entry and field on failure."""
-    entry = f"{table}[{index}]" + (f" ({raw.get('id') or raw.get('key') or raw.get('ags')})" if isinstance(raw, dict)
-                                   else "")
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

@@ -44,3 +44,13 @@ class ConfigError(RoutingError):
         super().__init__(f"{path}: {entry}: field '{field}': {detail}", field=field)
         self.path = path
         self.entry = entry
+
+
+class CodelistError(RoutingError):
+    """A code list file is missing, unreadable, or not the list and version the directory expects."""
+
+    code = "routing.codelist"
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"code list {path} {detail}")
+        self.path = path

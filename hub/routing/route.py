@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hub.routing.directory import Authority, Directory
 from hub.routing.errors import NoRecipient, UnknownAuthority, UnknownMunicipality
@@ -25,6 +25,7 @@ class Recipient:
     rule: str
     topic: str
     policy: Policy | None
+    also: tuple[str, ...] = ()  # further rules that named the same authority
 
     @property
     def key(self) -> str:
@@ -46,21 +47,44 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
     if reader is None:
         raise UnknownAuthority(f"the addressed reader {event.reader} is not in the directory", field="reader")
     reader_topic = catalogue.outbound(event.standard, reader.key)
-    recipients = [Recipient(reader, reader.role, ADDRESSED_READER, reader_topic, None)]
-    seen = {reader.key, event.author}
+    recipients = {reader.key: Recipient(reader, reader.role, ADDRESSED_READER, reader_topic, None)}
     for rule in rules.rules:
         if not rule.applies(event.standard, event.kinds, event.ags):
             continue
         for role in rule.recipients:
-            derived = rules.roles.get(role)
-            concrete = derived.resolve(event.attributes) if derived else role
-            authority = directory.responsible(concrete, event.ags) if concrete else None
-            if concrete is None or authority is None:
-                raise NoRecipient(f"rule {rule.id}: role '{role}' has no authority for municipality {event.ags}",
+            concrete, ags = _resolve(role, rule.id, event, directory, rules)
+            authority = directory.responsible(concrete, ags)
+            if authority is None:
+                raise NoRecipient(f"rule {rule.id}: role '{role}' has no authority for municipality {ags}",
                                   field="recipients")
-            if authority.key in seen:
+            if authority.key == event.author:
+                continue  # the sender has the message already
+            known = recipients.get(authority.key)
+            if known is not None:
+                if rule.id != known.rule and rule.id not in known.also:
+                    recipients[authority.key] = replace(known, also=(*known.also, rule.id))
                 continue
-            seen.add(authority.key)
             topic = catalogue.outbound(event.standard, authority.key)
-            recipients.append(Recipient(authority, concrete, rule.id, topic, rules.policies[concrete]))
-    return tuple(recipients)
+            recipients[authority.key] = Recipient(authority, concrete, rule.id, topic, rules.policies[concrete])
+    return tuple(recipients.values())
+
+
+def _resolve(role: str, rule_id: str, event: Envelope, directory: Directory, rules: Rules) -> tuple[str, str]:
+    """The directory role and the municipality a rule's role stands for, for this event."""
+    derived = rules.roles.get(role)
+    if derived is None:
+        return role, event.ags
+    concrete = derived.resolve(event.attributes)
+    if concrete is None:
+        raise NoRecipient(f"rule {rule_id}: role '{role}' matches none of its cases for this message",
+                          field="recipients")
+    if derived.ags_from is None:
+        return concrete, event.ags
+    ags = event.attributes.get(derived.ags_from)
+    if ags is None:
+        raise NoRecipient(f"rule {rule_id}: role '{role}' needs '{derived.ags_from}', which the message lacks",
+                          field=derived.ags_from)
+    if directory.municipality(ags) is None:
+        raise UnknownMunicipality(f"rule {rule_id}: role '{role}': municipality {ags} ({derived.ags_from}) is not "
+                                  "in the directory", field=derived.ags_from)
+    return concrete, ags

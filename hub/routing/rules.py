@@ -1,13 +1,16 @@
-"""The rules file: which roles receive which messages, how message-dependent roles resolve, what each may see."""
+"""The rules file: which roles receive which messages, how message-dependent roles resolve, what each may see.
+
+`Rules.load` checks everything against the directory, so a hub whose rules cannot route starts no worker.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hub.routing.directory import Directory, load_model, read_toml
+from hub.routing.directory import Directory, entry_name, load_model, read_toml
 from hub.routing.errors import ConfigError
 
 EVERYTHING = "**"
@@ -43,13 +46,32 @@ class Choice(BaseModel):
 
 
 class DerivedRole(BaseModel):
+    """A role named in rules that stands for a directory role chosen by the message.
+
+    `when` picks the directory role by a message attribute (first match wins); `role` names it outright.
+    `ags_from` resolves it for the municipality in that attribute (e.g. the previous address) instead of the
+    municipality concerned.
+    """
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     description: str = ""
-    when: tuple[Choice, ...] = Field(min_length=1)
+    role: str | None = None
+    when: tuple[Choice, ...] = ()
+    ags_from: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DerivedRole:
+        if (self.role is None) == (not self.when):
+            raise ValueError("give either 'role' or 'when'")
+        return self
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        return (self.role,) if self.role else tuple(c.role for c in self.when)
 
     def resolve(self, attributes: Mapping[str, str]) -> str | None:
-        return next((c.role for c in self.when if c.matches(attributes)), None)
+        return self.role or next((c.role for c in self.when if c.matches(attributes)), None)
 
 
 class Policy(BaseModel):
@@ -68,38 +90,57 @@ class Policy(BaseModel):
 class Rules:
     """Rules, derived roles and policies, checked against the directory when loaded."""
 
-    def __init__(self, rules: list[Rule], roles: Mapping[str, DerivedRole], policies: Mapping[str, Policy]) -> None:
+    def __init__(self, rules: list[Rule], roles: Mapping[str, DerivedRole], policies: Mapping[str, Policy],
+                 path: Path | None = None) -> None:
         self.rules = tuple(rules)
         self.roles = dict(roles)
         self.policies = dict(policies)
+        self.path = path
 
-    def concrete_roles(self, role: str) -> set[str]:
+    def concrete_roles(self, role: str) -> tuple[str, ...]:
         """Every directory role `role` can stand for."""
         derived = self.roles.get(role)
-        return {c.role for c in derived.when} if derived else {role}
+        return derived.candidates if derived else (role,)
 
     @classmethod
     def load(cls, path: Path, directory: Directory) -> Rules:
-        """Read rules.toml; an unknown role, a role without policy or a bad scope raises ConfigError."""
+        """Read rules.toml; unknown roles, roles without policy or authority, and bad scopes raise ConfigError."""
         data = read_toml(path)
-        rules = [load_model(Rule, path, "rule", i, raw) for i, raw in enumerate(data.get("rule", []))]
-        roles = {name: load_model(DerivedRole, path, "role", 0, raw) for name, raw in data.get("role", {}).items()}
-        policies = {name: load_model(Policy, path, "policy", 0, raw) for name, raw in data.get("policy", {}).items()}
-        loaded = cls(rules, roles, policies)
-        known_roles = set(directory.roles)
-        for name, derived in roles.items():
-            for choice in derived.when:
-                if choice.role not in known_roles:
-                    raise ConfigError(path, f"role.{name}", "when.role", f"no authority has role '{choice.role}'")
-        for rule in rules:
-            entry = f"rule {rule.id}"
-            for role in rule.recipients:
-                if role not in known_roles and role not in roles:
-                    raise ConfigError(path, entry, "recipients", f"unknown role '{role}'")
-                for concrete in loaded.concrete_roles(role):
-                    if concrete not in policies:
-                        raise ConfigError(path, entry, "recipients", f"role '{concrete}' has no [policy.{concrete}]")
-            for prefix in rule.scope:
-                if not prefix.isdigit() or not any(ags.startswith(prefix) for ags in directory.municipalities):
-                    raise ConfigError(path, entry, "scope", f"'{prefix}' matches no municipality of the directory")
+        rules = [load_model(Rule, path, entry_name("rule", i, raw), raw) for i, raw in enumerate(data.get("rule", []))]
+        roles = {name: load_model(DerivedRole, path, f"role.{name}", raw) for name, raw in data.get("role", {}).items()}
+        policies = {name: load_model(Policy, path, f"policy.{name}", raw)
+                    for name, raw in data.get("policy", {}).items()}
+        loaded = cls(rules, roles, policies, path)
+        loaded._check(path, directory)
         return loaded
+
+    def _check(self, path: Path, directory: Directory) -> None:
+        known = set(directory.roles)
+        for name, role_def in self.roles.items():
+            for concrete in role_def.candidates:
+                if concrete not in known:
+                    raise ConfigError(path, f"role.{name}", "role" if role_def.role else "when.role",
+                                      f"no authority of the directory has role '{concrete}'")
+        ids = [rule.id for rule in self.rules]
+        for rule in self.rules:
+            entry = f"rule {rule.id}"
+            if ids.count(rule.id) > 1:
+                raise ConfigError(path, entry, "id", f"the id '{rule.id}' is used twice")
+            in_scope = [ags for ags in directory.municipalities if any(ags.startswith(p) for p in rule.scope)]
+            for prefix in rule.scope:
+                if not prefix.isdigit() or not any(ags.startswith(prefix) for ags in in_scope):
+                    raise ConfigError(path, entry, "scope", f"'{prefix}' matches no municipality of the directory")
+            for role in rule.recipients:
+                if role not in known and role not in self.roles:
+                    raise ConfigError(path, entry, "recipients", f"unknown role '{role}'")
+                derived = self.roles.get(role)
+                for concrete in self.concrete_roles(role):
+                    if concrete not in self.policies:
+                        raise ConfigError(path, entry, "recipients", f"role '{concrete}' has no [policy.{concrete}]")
+                    if derived is not None and derived.ags_from:
+                        continue  # resolved for a municipality the message names; checked when it arrives
+                    gap = next((ags for ags in in_scope if directory.responsible(concrete, ags) is None), None)
+                    if gap is not None:
+                        town = directory.municipalities[gap]
+                        raise ConfigError(path, entry, "recipients",
+                                          f"role '{concrete}' resolves to no authority for {town.name} ({gap})")

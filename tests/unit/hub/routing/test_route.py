@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from connectors.reading import read_message
+from hub.app.factory import codelist_dir
 from hub.pipeline import Routing
 from hub.routing.directory import Directory
 from hub.routing.errors import ConfigError, NoRecipient, UnknownAuthority, UnknownMunicipality
@@ -74,7 +75,8 @@ def test_role_without_authority_for_the_municipality(anmeldung_bensheim: bytes, 
     directory_file = tmp_path / "authorities.toml"
     directory_file.write_text(narrowed)
     with pytest.raises(NoRecipient) as info:
-        route(_event(anmeldung_bensheim), Directory.load(directory_file), routing.rules, routing.catalogue)
+        directory = Directory.load(directory_file, codelist_dir(settings))
+        route(_event(anmeldung_bensheim), directory, routing.rules, routing.catalogue)
     assert "finanzamt" in info.value.detail
 
 

@@ -1,0 +1,71 @@
+"""`hub route --explain` and `hub config check`: routing questions answered without a broker."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from hub.routing.errors import RoutingError
+from hub.settings import get_settings
+
+
+@click.command(name="route")
+@click.option("--explain", "files", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="XÖV message file to explain; repeat for several files.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of text.")
+def route_command(files: tuple[Path, ...], as_json: bool) -> None:
+    """Show every recipient of a message and the rule that chose it, or why it would be parked.
+
+    Uses the routing data in HUB_ROUTING_DIR; sends nothing. Exits 1 when any file would be parked.
+    """
+    from hub.app.factory import load_routing
+    from hub.routing.explain import as_text, explain
+
+    settings = get_settings()
+    try:
+        routing = load_routing(settings)
+    except RoutingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    accounts = {str(path): explain(path.read_bytes(), routing, max_bytes=settings.max_message_bytes)
+                for path in files}
+    if as_json:
+        click.echo(json.dumps(accounts, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(as_text(name, account) for name, account in accounts.items()))
+    if any("parked" in account for account in accounts.values()):
+        sys.exit(1)
+
+
+@click.group(name="config")
+def config_group() -> None:
+    """Check the hub's configuration."""
+
+
+@config_group.command(name="check")
+def check_command() -> None:
+    """Load and validate the directory, the code lists and the rules, exactly as `hub run` does at start.
+
+    Prints what was loaded (with code list versions); exits 1 with file, rule and field on the first error.
+    """
+    from hub.app.factory import load_routing
+
+    settings = get_settings()
+    try:
+        routing = load_routing(settings)
+    except RoutingError as exc:
+        click.echo(f"Configuration invalid: {exc}", err=True)
+        sys.exit(1)
+    directory, rules = routing.directory, routing.rules
+    click.echo(f"Directory:  {settings.routing_dir / 'authorities.toml'}")
+    for uri, version in sorted(directory.versions.items()):
+        click.echo(f"  code list {uri}, version {version}")
+    states = sorted({m.state_name for m in directory.municipalities.values()})
+    click.echo(f"  {len(directory.municipalities)} municipalities ({', '.join(states)}), "
+               f"{len(directory.authorities)} authorities, roles: {', '.join(sorted(directory.roles))}")
+    click.echo(f"Rules:      {rules.path}")
+    click.echo(f"  {len(rules.rules)} rules, {len(rules.roles)} derived roles, {len(rules.policies)} policies")
+    click.echo("Configuration valid.")
