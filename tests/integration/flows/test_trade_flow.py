@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from hub.app.factory import codelist_dir
 from hub.routing.directory import Directory
 from hub.settings import Settings
 from tests.support.hub_process import RunningHub
@@ -28,7 +29,8 @@ def test_bensheim_anmeldung_reaches_each_required_recipient_once(running_hub: Ru
     ags = text(posted, "x:satz/*/x:gemeindeSchluessel/code")
     reader = f"{text(posted, 'x:nachrichtenkopf/x:leser//x:praefix/code')}:" \
              f"{text(posted, 'x:nachrichtenkopf/x:leser//x:kennung/code')}"
-    directory = Directory.load(Settings().routing_dir / "authorities.toml")
+    settings = Settings()
+    directory = Directory.load(settings.routing_dir / "authorities.toml", codelist_dir(settings))
     required = {reader}
     for role in REQUIRED_ROLES:
         authority = directory.responsible(role, ags)
