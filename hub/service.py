@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from connectors.errors import ConnectorError
-from connectors.reading import Reading
 from hub import pipeline
+from hub.correlation import relocation
+from hub.correlation.relocation import Notice
 from hub.pipeline import Rejection, Routing
 from hub.routing.errors import RoutingError
 from monitoring.metrics import DEADLETTERS, DELIVERIES, PROCESSING_SECONDS, count_stage
@@ -23,6 +24,7 @@ from topics.envelope import (
     Envelope,
     Status,
     StatusEvent,
+    from_headers,
     to_header,
 )
 
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 Headers = list[tuple[str, bytes]]
 Send = Callable[[str, bytes, bytes, Headers], Awaitable[None]]
 ORIGIN_HEADER = "hub-origin"
+PORTAL_LABEL = "portal_label"  # envelope attribute a connector sets when the portal should show a plain label
 HTTP_ORIGIN = b"http"
 
 
@@ -94,8 +97,7 @@ class Hub:
             return rejected
         event = reading.envelope
         topic = self.catalogue.ingest(event.standard)
-        await self.status(StatusEvent(case_id=event.case_id, status=Status.RECEIVED, message_id=event.message_id,
-                                      standard=event.standard, message_type=event.message_type))
+        await self._step(event, Status.RECEIVED)
         await self.send(topic, event.message_id.encode(), data, [(ORIGIN_HEADER, HTTP_ORIGIN)])
         return Accepted(event.message_id, event.case_id)
 
@@ -132,15 +134,40 @@ class Hub:
                             [to_header(ENVELOPE_HEADER, delivery.envelope)])
             DELIVERIES.labels(event.standard, delivery.recipient.role).inc()
             await self._step(event, Status.DELIVERED, recipient=delivery.recipient.key)
+        betrieb = event.attributes.get("gewerbebetrieb_id")
+        if betrieb:
+            await self.send(self.catalogue.trade_betrieb, betrieb.encode(), data, [to_header(ENVELOPE_HEADER, event)])
         PROCESSING_SECONDS.labels(event.standard).observe(time.perf_counter() - started)
+
+    async def exchange(self, data: bytes, headers: Sequence[tuple[str, bytes]],
+                       known: list[Notice]) -> list[Notice]:
+        """Rückmeldeverfahren step for one notification of a business; returns the business's notices after it."""
+        event = from_headers(headers, ENVELOPE_HEADER, Envelope)
+        if event is None:
+            log.warning("trade.betrieb record without envelope ignored")
+            return known
+        updated, forwards = relocation.exchange(known, Notice.of(event, data))
+        for forward in forwards:
+            office = self.routing.directory.authority(forward.office)
+            if office is None:
+                log.warning("case %s: trade office %s is not in the directory; not informed",
+                            forward.notice.envelope.case_id, forward.office)
+                continue
+            sent = forward.notice.envelope
+            envelope = sent.model_copy(update={"recipient": office.key})
+            await self.send(self.catalogue.outbound(sent.standard, office.key), sent.case_id.encode(),
+                            forward.notice.payload, [to_header(ENVELOPE_HEADER, envelope)])
+            DELIVERIES.labels(sent.standard, office.role).inc()
+            await self.status(StatusEvent(case_id=sent.case_id, status=Status.DELIVERED, message_id=sent.message_id,
+                                          standard=sent.standard, message_type=sent.message_type,
+                                          recipient=office.key, reason=relocation.REASON))
+        return updated
 
     async def _step(self, event: Envelope, status: Status, *, recipient: str | None = None,
                     reason: str | None = None) -> None:
+        """File one step of `event` in its case; received names the sender, every step the portal label."""
         await self.status(StatusEvent(case_id=event.case_id, status=status, message_id=event.message_id,
                                       standard=event.standard, message_type=event.message_type,
-                                      recipient=recipient, reason=reason))
+                                      recipient=recipient, reason=reason, label=event.attributes.get(PORTAL_LABEL),
+                                      author=event.author if status is Status.RECEIVED else None))
 
-
-def summary(reading: Reading) -> dict[str, str]:
-    """What identifies a read message, without personal data (for `hub validate` and logs)."""
-    return {"standard": reading.envelope.standard, **reading.summary}

@@ -46,6 +46,12 @@ TRADE_OUTBOUND = TopicSpec(
     description="One stream per recipient authority: the trade notification as that recipient may see it.",
     retention_ms=30 * DAY_MS,
 )
+TRADE_BETRIEB = TopicSpec(
+    name="trade.betrieb",
+    key="gewerbebetriebID",
+    description="Notifications that name a Gewerbebetrieb, keyed by it, for the Rückmeldeverfahren between offices.",
+    retention_ms=30 * DAY_MS,
+)
 STATUS = TopicSpec(
     name="hub.status",
     key="case id",
@@ -66,7 +72,16 @@ CASES_CHANGELOG = TopicSpec(
     cleanup_policy="compact",
 )
 
-STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, STATUS, DEADLETTER)
+BETRIEBE_CHANGELOG = TopicSpec(
+    name="{app_id}-betriebe-changelog",
+    key="gewerbebetriebID",
+    description="Changelog of the table of notices per business; compacted.",
+    retention_ms=-1,
+    cleanup_policy="compact",
+)
+
+STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, TRADE_BETRIEB, STATUS, DEADLETTER)
+TABLE_CHANGELOGS: tuple[TopicSpec, ...] = (CASES_CHANGELOG, BETRIEBE_CHANGELOG)
 INGEST_BY_STANDARD: dict[str, TopicSpec] = {"XGewerbeanzeige": TRADE_INGEST}
 OUTBOUND_BY_STANDARD: dict[str, TopicSpec] = {"XGewerbeanzeige": TRADE_OUTBOUND}
 
@@ -109,6 +124,10 @@ class Catalogue:
         return self.name(TRADE_INGEST)
 
     @property
+    def trade_betrieb(self) -> str:
+        return self.name(TRADE_BETRIEB)
+
+    @property
     def status(self) -> str:
         return self.name(STATUS)
 
@@ -130,7 +149,7 @@ class Catalogue:
     def all_topics(self, recipients: Iterable[str]) -> list[ResolvedTopic]:
         """Every topic the hub needs, given the recipient authorities of the directory."""
         topics = [ResolvedTopic(self.name(spec), spec) for spec in STATIC_TOPICS]
-        topics.append(ResolvedTopic(self.name(CASES_CHANGELOG), CASES_CHANGELOG))
+        topics += [ResolvedTopic(self.name(spec), spec) for spec in TABLE_CHANGELOGS]
         for spec in OUTBOUND_BY_STANDARD.values():
             topics += [ResolvedTopic(self.name(spec, recipient=r), spec) for r in sorted(set(recipients))]
         return topics

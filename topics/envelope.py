@@ -73,6 +73,8 @@ class StatusEvent(_Frozen):
     standard: str | None = None
     message_type: str | None = None
     recipient: str | None = None
+    author: str | None = Field(default=None, description="The sending authority, on received events.")
+    label: str | None = Field(default=None, description="Plain German text for the portal, where one applies.")
     reason: str | None = None
 
 

@@ -17,8 +17,14 @@ from topics.envelope import Envelope, case_id_for
 def to_envelope(meldung: Gewerbemeldung) -> Envelope:
     """Map a parsed Gewerbemeldung onto the hub's event envelope."""
     first = meldung.meldungen[0]
+    betrieb = first.gewerbebetrieb_id
+    # One case per business: every notification of a Gewerbebetrieb, wherever it is filed, joins its case.
+    case_key = f"betrieb:{betrieb}" if betrieb else meldung.nachrichten_uuid
+    attributes = {"handwerk": "ja" if meldung.handwerk else "nein", "empfaengerart": meldung.empfaengerart}
+    if betrieb:
+        attributes["gewerbebetrieb_id"] = betrieb
     return Envelope(
-        case_id=case_id_for(STANDARD, meldung.nachrichten_uuid),
+        case_id=case_id_for(STANDARD, case_key),
         message_id=meldung.nachrichten_uuid,
         standard=STANDARD,
         version=meldung.version,
@@ -28,10 +34,7 @@ def to_envelope(meldung: Gewerbemeldung) -> Envelope:
         reader=meldung.leser.dvdv,
         ags=meldung.gemeinde_ags,
         occurred_at=first.ereigniszeitpunkt or meldung.erstellungszeitpunkt,
-        attributes={
-            "handwerk": "ja" if meldung.handwerk else "nein",
-            "empfaengerart": meldung.empfaengerart,
-        },
+        attributes=attributes,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import faust
 
 from hub.app.web import register_views
+from hub.correlation.relocation import Notice
 from hub.pipeline import Routing
 from hub.routing.directory import Directory
 from hub.routing.rules import Rules
@@ -22,6 +23,7 @@ from topics.catalogue import MAX_RECORD_BYTES, Catalogue
 from topics.envelope import StatusEvent
 
 TABLE_CASES = "cases"
+TABLE_BETRIEBE = "betriebe"
 
 
 @dataclass
@@ -48,7 +50,7 @@ def load_routing(settings: Settings) -> Routing:
 def timeline_entry(event: StatusEvent) -> dict[str, Any]:
     """One entry of a case's timeline as the portal reads it."""
     entry: dict[str, Any] = {"status": event.status.value, "at": event.at.isoformat()}
-    for name in ("recipient", "message_id", "message_type", "reason"):
+    for name in ("recipient", "author", "label", "message_id", "message_type", "reason"):
         value = getattr(event, name)
         if value is not None:
             entry[name] = value
@@ -90,6 +92,9 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
     ingest = app.topic(catalogue.trade_ingest, key_serializer="raw", value_serializer="raw",
                        allow_empty=True)
     status = app.topic(catalogue.status, key_serializer="raw", value_serializer="raw")
+    betrieb = app.topic(catalogue.trade_betrieb, key_serializer="raw", value_serializer="raw")
+    # notices per business (gewerbebetriebID), co-partitioned with trade.betrieb
+    betriebe = app.Table(TABLE_BETRIEBE, default=list, key_type=bytes, partitions=settings.topic_partitions)
 
     @app.agent(ingest, concurrency=1, name="trade-ingest")
     async def trade_ingest(stream: Any) -> None:
@@ -97,6 +102,15 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
             message = event.message
             await hub.process(event.value or b"", _headers(message.headers),
                               Origin(message.topic, message.partition, message.offset))
+
+    @app.agent(betrieb, concurrency=1, name="trade-relocation")
+    async def trade_relocation(stream: Any) -> None:
+        async for event in stream.events():
+            key = event.key or b""
+            known = [Notice.model_validate(n) for n in betriebe[key]]
+            updated = await hub.exchange(event.value or b"", _headers(event.message.headers), known)
+            if updated != known:
+                betriebe[key] = [n.model_dump(mode="json") for n in updated]
 
     @app.agent(status, concurrency=1, name="case-timeline")
     async def case_timeline(stream: Any) -> None:

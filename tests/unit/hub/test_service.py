@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from connectors.reading import read_message
 from hub import pipeline
+from hub.correlation import relocation
+from hub.correlation.relocation import Notice
 from hub.pipeline import Routing
 from hub.routing.route import route
 from hub.service import Accepted, Hub, Origin
@@ -104,3 +107,32 @@ def test_unexpected_failure_parks_the_record_instead_of_stopping(routing: Routin
     asyncio.run(hub.process(anmeldung_bensheim, [], Origin("trade.ingest", 1, 5)))
     record = from_headers(recorder.on(routing.catalogue.deadletter)[0][3], DEADLETTER_HEADER, DeadLetter)
     assert record is not None and record.reason_code == "hub.internal_error" and record.offset == 5
+
+
+def test_a_business_move_informs_each_trade_office_of_the_other(routing: Routing, trade_samples: list[Path]) -> None:
+    hub, recorder = _hub(routing)
+    abmeldung = next(p for p in trade_samples if "abmeldung" in p.name).read_bytes()
+    ummeldung = next(p for p in trade_samples if "ummeldung" in p.name).read_bytes()
+    events = {}
+    for data in (abmeldung, ummeldung):
+        asyncio.run(hub.process(data, [], Origin("trade.ingest", 0, 0)))
+        events[data] = read_message(data, max_bytes=10**6).envelope
+    assert events[abmeldung].case_id == events[ummeldung].case_id  # one case for the business
+    betrieb_records = recorder.on(routing.catalogue.trade_betrieb)
+    assert [r[2] for r in betrieb_records] == [abmeldung, ummeldung]
+    assert {r[1] for r in betrieb_records} == {events[abmeldung].attributes["gewerbebetrieb_id"].encode()}
+
+    known: list[Notice] = []
+    for record in betrieb_records:
+        known = asyncio.run(hub.exchange(record[2], record[3], known))
+    old_office, new_office = events[abmeldung].author, events[ummeldung].author
+    to_old = recorder.on(routing.catalogue.outbound("XGewerbeanzeige", old_office))
+    to_new = recorder.on(routing.catalogue.outbound("XGewerbeanzeige", new_office))
+    assert [r[2] for r in to_old] == [ummeldung] and [r[2] for r in to_new] == [abmeldung]
+    informed = [s for s in recorder.statuses(routing.catalogue.status) if s.reason == relocation.REASON]
+    assert {(s.recipient, s.message_id) for s in informed} == {(old_office, events[ummeldung].message_id),
+                                                               (new_office, events[abmeldung].message_id)}
+    # a replay of the same record informs nobody again
+    before = len(recorder.records)
+    assert asyncio.run(hub.exchange(betrieb_records[1][2], betrieb_records[1][3], known)) == known
+    assert len(recorder.records) == before
