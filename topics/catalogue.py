@@ -7,7 +7,7 @@ A deployment-wide prefix (HUB_TOPIC_PREFIX) isolates tenants and test runs; noth
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 DAY_MS = 24 * 60 * 60 * 1000
@@ -45,6 +45,7 @@ TRADE_OUTBOUND = TopicSpec(
     key="case id",
     description="One stream per recipient authority: the trade notification as that recipient may see it.",
     retention_ms=30 * DAY_MS,
+    partitions=1,  # one authority's stream: low volume, strictly ordered
 )
 TRADE_BETRIEB = TopicSpec(
     name="trade.betrieb",
@@ -146,10 +147,11 @@ class Catalogue:
         """The recipient's own outbound stream for messages of `standard`."""
         return self.name(OUTBOUND_BY_STANDARD[standard], recipient=recipient)
 
-    def all_topics(self, recipients: Iterable[str]) -> list[ResolvedTopic]:
-        """Every topic the hub needs, given the recipient authorities of the directory."""
+    def all_topics(self, streams: Mapping[str, Iterable[str]]) -> list[ResolvedTopic]:
+        """Every topic the hub needs, given per standard the authorities with an outbound stream."""
         topics = [ResolvedTopic(self.name(spec), spec) for spec in STATIC_TOPICS]
         topics += [ResolvedTopic(self.name(spec), spec) for spec in TABLE_CHANGELOGS]
-        for spec in OUTBOUND_BY_STANDARD.values():
+        for standard, recipients in streams.items():
+            spec = OUTBOUND_BY_STANDARD[standard]
             topics += [ResolvedTopic(self.name(spec, recipient=r), spec) for r in sorted(set(recipients))]
         return topics

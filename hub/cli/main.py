@@ -56,7 +56,7 @@ def run(no_topics: bool) -> None:
             raise click.ClickException(str(exc)) from exc
     if not no_topics:
         click.echo("Creating missing topics …")
-        topics = routing.catalogue.all_topics(routing.directory.authorities)
+        topics = routing.catalogue.all_topics(routing.rules.outbound_streams(routing.directory))
         try:
             created = ensure_topics(bootstrap, topics, partitions=settings.topic_partitions,
                                     replication_factor=settings.replication_factor, progress=click.echo)

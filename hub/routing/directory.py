@@ -61,6 +61,25 @@ class Authority(BaseModel):
         return max((len(p) for p in self.serves if ags.startswith(p)), default=0)
 
 
+class AuthorityTemplate(BaseModel):
+    """One authority per municipality in `scope`, e.g. every town's registration office: `ags:{ags}`.
+
+    `key` and `name` may use {ags}, {name} (the municipality's) and {district_name}; each serves its own AGS.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=r"^[A-Za-z]+:[0-9A-Za-z{}]+$")
+    name: str
+    role: str = Field(min_length=1)
+    scope: tuple[str, ...] = Field(min_length=1)
+
+    def expand(self, municipality: Municipality) -> Authority:
+        values = {"ags": municipality.ags, "name": municipality.name, "district_name": municipality.district_name}
+        return Authority(key=self.key.format(**values), name=self.name.format(**values), role=self.role,
+                         serves=(municipality.ags,))
+
+
 class CodelistFiles(BaseModel):
     """File names, below the code list folder, of the Destatis lists the directory is built from."""
 
@@ -119,6 +138,12 @@ class Directory:
                 raise ConfigError(path, "directory", "states", f"'{state}' is not a state key of the code list")
         authorities = [load_model(Authority, path, entry_name("authority", i, raw), raw)
                        for i, raw in enumerate(data.get("authority", []))]
+        for i, raw in enumerate(data.get("authority_per_municipality", [])):
+            template = load_model(AuthorityTemplate, path, entry_name("authority_per_municipality", i, raw), raw)
+            towns = [m for ags, m in sorted(municipalities.items()) if ags.startswith(template.scope)]
+            if not towns:
+                raise ConfigError(path, f"authority_per_municipality[{i}]", "scope", "matches no municipality")
+            authorities += [template.expand(town) for town in towns]
         seen: set[str] = set()
         for i, authority in enumerate(authorities):
             entry = f"authority[{i}] ({authority.key})"

@@ -46,6 +46,9 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
     reader = directory.authority(event.reader)
     if reader is None:
         raise UnknownAuthority(f"the addressed reader {event.reader} is not in the directory", field="reader")
+    if reader.role not in rules.stream_roles(event.standard):
+        raise NoRecipient(f"the addressed reader {reader.key} ({reader.role}) has no {event.standard} stream; "
+                          f"declare its role in [streams] or a rule", field="reader")
     reader_topic = catalogue.outbound(event.standard, reader.key)
     recipients = {reader.key: Recipient(reader, reader.role, ADDRESSED_READER, reader_topic, None)}
     for rule in rules.rules:

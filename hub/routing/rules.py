@@ -91,11 +91,24 @@ class Rules:
     """Rules, derived roles and policies, checked against the directory when loaded."""
 
     def __init__(self, rules: list[Rule], roles: Mapping[str, DerivedRole], policies: Mapping[str, Policy],
-                 path: Path | None = None) -> None:
+                 path: Path | None = None, streams: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.rules = tuple(rules)
         self.roles = dict(roles)
         self.policies = dict(policies)
         self.path = path
+        self.streams = dict(streams or {})
+
+    def stream_roles(self, standard: str) -> set[str]:
+        """Directory roles that have an outbound stream for `standard`: all its rules name, plus [streams]."""
+        named = {c for rule in self.rules if rule.standard == standard
+                 for role in rule.recipients for c in self.concrete_roles(role)}
+        return named | set(self.streams.get(standard, ()))
+
+    def outbound_streams(self, directory: Directory) -> dict[str, list[str]]:
+        """Per standard, the authorities that get their own outbound stream (topic) for it."""
+        standards = {rule.standard for rule in self.rules} | set(self.streams)
+        return {s: sorted(a.key for a in directory.authorities.values() if a.role in self.stream_roles(s))
+                for s in sorted(standards)}
 
     def concrete_roles(self, role: str) -> tuple[str, ...]:
         """Every directory role `role` can stand for."""
@@ -110,7 +123,8 @@ class Rules:
         roles = {name: load_model(DerivedRole, path, f"role.{name}", raw) for name, raw in data.get("role", {}).items()}
         policies = {name: load_model(Policy, path, f"policy.{name}", raw)
                     for name, raw in data.get("policy", {}).items()}
-        loaded = cls(rules, roles, policies, path)
+        streams = {standard: tuple(roles_) for standard, roles_ in data.get("streams", {}).items()}
+        loaded = cls(rules, roles, policies, path, streams)
         loaded._check(path, directory)
         return loaded
 
@@ -121,6 +135,10 @@ class Rules:
                 if concrete not in known:
                     raise ConfigError(path, f"role.{name}", "role" if role_def.role else "when.role",
                                       f"no authority of the directory has role '{concrete}'")
+        for standard, stream_roles in self.streams.items():
+            for role in stream_roles:
+                if role not in known:
+                    raise ConfigError(path, f"streams.{standard}", standard, f"no authority has role '{role}'")
         ids = [rule.id for rule in self.rules]
         for rule in self.rules:
             entry = f"rule {rule.id}"

@@ -121,3 +121,17 @@ def test_broken_toml_is_a_config_error(tmp_path: Path, routing: Routing) -> None
     with pytest.raises(ConfigError) as info:
         Rules.load(_rules_file(tmp_path, "[[rule]\nid="), routing.directory)
     assert "not valid TOML" in str(info.value)
+
+
+def test_reader_without_a_stream_for_the_standard_is_refused(anmeldung_bensheim: bytes, routing: Routing) -> None:
+    with pytest.raises(NoRecipient) as info:
+        _route(_event(anmeldung_bensheim, reader="ags:06431020"), routing)
+    assert info.value.field == "reader" and "no XGewerbeanzeige stream" in info.value.detail
+
+
+def test_streams_cover_rule_roles_and_declared_extras(routing: Routing) -> None:
+    streams = routing.rules.outbound_streams(routing.directory)
+    trade = set(streams["XGewerbeanzeige"])
+    assert {"xga:06431000", "fin:2605", "ihk:06411000", "hwk:06412000", "xga:06000000"} <= trade
+    assert {a.key for a in routing.directory.roles["gewerbeamt"]} <= trade
+    assert not any(key.startswith("ags:") for key in trade)  # registration offices get no trade stream

@@ -23,11 +23,13 @@ STANDARDS = sorted({r.standard for r in RULES.rules})
 @st.composite
 def events(draw: st.DrawFn) -> Envelope:
     ags = draw(st.one_of(st.sampled_from(IN_SCOPE), st.sampled_from(ALL_AGS)))
+    standard = draw(st.sampled_from(STANDARDS))
+    readers = sorted(a.key for a in DIRECTORY.authorities.values() if a.role in RULES.stream_roles(standard))
     return Envelope(
-        case_id="c", message_id="m", standard=draw(st.sampled_from(STANDARDS)), version="2.1", message_type="0300",
+        case_id="c", message_id="m", standard=standard, version="2.1", message_type="0300",
         kinds=tuple(draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=3, unique=True))),
         author=draw(st.sampled_from(sorted(DIRECTORY.authorities))),
-        reader=draw(st.sampled_from(sorted(DIRECTORY.authorities))),
+        reader=draw(st.sampled_from(readers)),
         ags=ags, occurred_at=datetime(2026, 11, 1, tzinfo=UTC),
         attributes={"handwerk": draw(st.sampled_from(["ja", "nein"]))},
     )
