@@ -35,9 +35,10 @@ class Connector(Protocol):
 
 def connectors() -> tuple[Connector, ...]:
     """Every connector the hub runs, one per XÖV standard."""
+    from connectors.building.connector import BuildingConnector
     from connectors.trade.connector import TradeConnector
 
-    return (TradeConnector(),)
+    return (TradeConnector(), BuildingConnector())
 
 
 def read_message(data: bytes, *, max_bytes: int) -> Reading:

@@ -21,6 +21,7 @@ from monitoring.metrics import DEADLETTERS, DELIVERIES, PROCESSING_SECONDS, coun
 from topics.envelope import (
     DEADLETTER_HEADER,
     ENVELOPE_HEADER,
+    PORTAL_LABEL,
     Envelope,
     Status,
     StatusEvent,
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 Headers = list[tuple[str, bytes]]
 Send = Callable[[str, bytes, bytes, Headers], Awaitable[None]]
 ORIGIN_HEADER = "hub-origin"
-PORTAL_LABEL = "portal_label"  # envelope attribute a connector sets when the portal should show a plain label
 HTTP_ORIGIN = b"http"
 
 

@@ -47,6 +47,32 @@ TRADE_OUTBOUND = TopicSpec(
     retention_ms=30 * DAY_MS,
     partitions=1,  # one authority's stream: low volume, strictly ordered
 )
+BUILDING_INGEST = TopicSpec(
+    name="building.ingest",
+    key="XÖV message id (nachrichtenUUID)",
+    description="XBau messages as received, original bytes; the building worker reads them.",
+    retention_ms=14 * DAY_MS,
+)
+BUILDING_OUTBOUND = TopicSpec(
+    name="building.outbound.{recipient}",
+    key="case id",
+    description="One stream per recipient authority: building applications, participation copies and answers.",
+    retention_ms=30 * DAY_MS,
+    partitions=1,
+)
+REGISTRATION_INGEST = TopicSpec(
+    name="registration.ingest",
+    key="XÖV message id (nachrichtenUUID)",
+    description="XMeld messages as received, original bytes; the registration worker reads them.",
+    retention_ms=14 * DAY_MS,
+)
+REGISTRATION_OUTBOUND = TopicSpec(
+    name="registration.outbound.{recipient}",
+    key="case id",
+    description="One stream per registration office: data requests, data provisions and Rückmeldungen.",
+    retention_ms=30 * DAY_MS,
+    partitions=1,
+)
 TRADE_BETRIEB = TopicSpec(
     name="trade.betrieb",
     key="gewerbebetriebID",
@@ -81,10 +107,19 @@ BETRIEBE_CHANGELOG = TopicSpec(
     cleanup_policy="compact",
 )
 
-STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, TRADE_BETRIEB, STATUS, DEADLETTER)
+STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, BUILDING_INGEST, REGISTRATION_INGEST, TRADE_BETRIEB, STATUS,
+                                        DEADLETTER)
 TABLE_CHANGELOGS: tuple[TopicSpec, ...] = (CASES_CHANGELOG, BETRIEBE_CHANGELOG)
-INGEST_BY_STANDARD: dict[str, TopicSpec] = {"XGewerbeanzeige": TRADE_INGEST}
-OUTBOUND_BY_STANDARD: dict[str, TopicSpec] = {"XGewerbeanzeige": TRADE_OUTBOUND}
+INGEST_BY_STANDARD: dict[str, TopicSpec] = {
+    "XGewerbeanzeige": TRADE_INGEST,
+    "XBau": BUILDING_INGEST,
+    "XMeld": REGISTRATION_INGEST,
+}
+OUTBOUND_BY_STANDARD: dict[str, TopicSpec] = {
+    "XGewerbeanzeige": TRADE_OUTBOUND,
+    "XBau": BUILDING_OUTBOUND,
+    "XMeld": REGISTRATION_OUTBOUND,
+}
 
 
 def recipient_slug(authority: str) -> str:

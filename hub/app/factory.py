@@ -19,7 +19,7 @@ from hub.routing.directory import Directory
 from hub.routing.rules import Rules
 from hub.service import Hub, Origin
 from hub.settings import Settings
-from topics.catalogue import MAX_RECORD_BYTES, Catalogue
+from topics.catalogue import INGEST_BY_STANDARD, MAX_RECORD_BYTES, Catalogue
 from topics.envelope import StatusEvent
 
 TABLE_CASES = "cases"
@@ -89,19 +89,20 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
     # table_route partition a case exactly as the producers did
     cases = app.Table(TABLE_CASES, default=list, key_type=bytes,
                       partitions=settings.topic_partitions)
-    ingest = app.topic(catalogue.trade_ingest, key_serializer="raw", value_serializer="raw",
-                       allow_empty=True)
     status = app.topic(catalogue.status, key_serializer="raw", value_serializer="raw")
     betrieb = app.topic(catalogue.trade_betrieb, key_serializer="raw", value_serializer="raw")
     # notices per business (gewerbebetriebID), co-partitioned with trade.betrieb
     betriebe = app.Table(TABLE_BETRIEBE, default=list, key_type=bytes, partitions=settings.topic_partitions)
 
-    @app.agent(ingest, concurrency=1, name="trade-ingest")
-    async def trade_ingest(stream: Any) -> None:
+    async def ingest(stream: Any) -> None:
         async for event in stream.events():
             message = event.message
             await hub.process(event.value or b"", _headers(message.headers),
                               Origin(message.topic, message.partition, message.offset))
+
+    for spec in INGEST_BY_STANDARD.values():  # one agent per standard's ingest topic
+        topic = app.topic(catalogue.name(spec), key_serializer="raw", value_serializer="raw", allow_empty=True)
+        app.agent(topic, concurrency=1, name=f"ingest-{spec.name}")(ingest)
 
     @app.agent(betrieb, concurrency=1, name="trade-relocation")
     async def trade_relocation(stream: Any) -> None:

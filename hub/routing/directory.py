@@ -105,6 +105,8 @@ class Directory:
                  versions: Mapping[str, str] | None = None) -> None:
         self.municipalities: Mapping[str, Municipality] = {m.ags: m for m in municipalities}
         self.by_ars: Mapping[str, Municipality] = {m.ars: m for m in municipalities if m.ars}
+        self.districts: Mapping[str, str] = {m.district: m.district_name for m in municipalities}
+        self.states: Mapping[str, str] = {m.state: m.state_name for m in municipalities}
         self.authorities: Mapping[str, Authority] = {a.key: a for a in authorities}
         self.roles: Mapping[str, tuple[Authority, ...]] = {
             role: tuple(a for a in authorities if a.role == role) for role in {a.role for a in authorities}
@@ -116,6 +118,17 @@ class Directory:
 
     def municipality(self, ags: str) -> Municipality | None:
         return self.municipalities.get(ags)
+
+    def region_name(self, ags: str) -> str | None:
+        """Name of the served municipality `ags`, or of the served district or state whose 8-digit key it is
+        (e.g. 06431000 Kreis Bergstraße, 06000000 Hessen); None for any other key."""
+        if ags in self.municipalities:
+            return self.municipalities[ags].name
+        if ags[5:] == "000" and ags[:5] in self.districts:
+            return self.districts[ags[:5]]
+        if ags[2:] == "000000" and ags[:2] in self.states:
+            return self.states[ags[:2]]
+        return None
 
     def municipality_by_ars(self, ars: str) -> Municipality | None:
         return self.by_ars.get(ars)

@@ -18,14 +18,14 @@ def explain(data: bytes, routing: Routing, *, max_bytes: int) -> dict[str, Any]:
     except ConnectorError as error:
         return {"parked": _parked(pipeline.rejection(data, error))}
     event = reading.envelope
-    town = routing.directory.municipality(event.ags)
+    town = routing.directory.region_name(event.ags)
     facts: dict[str, Any] = {
         "standard": event.standard,
         "version": event.version,
         "message_type": event.message_type,
         "kinds": list(event.kinds),
         "ags": event.ags,
-        "municipality": town.name if town else None,
+        "municipality": town,
         "author": event.author,
         "reader": event.reader,
         "case_id": event.case_id,

@@ -41,7 +41,7 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
 
     Raises a RoutingError when the municipality, the reader or a rule's role cannot be resolved.
     """
-    if directory.municipality(event.ags) is None:
+    if directory.region_name(event.ags) is None:
         raise UnknownMunicipality(f"municipality {event.ags} is not in the directory", field="ags")
     reader = directory.authority(event.reader)
     if reader is None:

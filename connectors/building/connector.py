@@ -1,0 +1,95 @@
+"""The building connector: recognise XBau 2.6, read it into an event, derive each recipient's copy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+
+from connectors.building.derive import derive
+from connectors.building.model import NAMESPACE_FAMILY, STANDARD, XBauNachricht
+from connectors.building.parse import parse_xbau
+from connectors.building.portal import portal_label
+from connectors.reading import Reading
+from connectors.secure_xml import namespace
+from topics.envelope import PORTAL_LABEL, Envelope, case_id_for
+
+
+def case_id(nachricht: XBauNachricht) -> str:
+    """One case per application without any state: every answer's bezug/referenz is the application's
+    referenzAntragsservice; a message without such a reference opens a case of its own nachrichtenUUID."""
+    return case_id_for(STANDARD, nachricht.case_reference)
+
+
+def attributes(nachricht: XBauNachricht) -> dict[str, str]:
+    """Routing and portal facts: references, file number, answered message, AGS source and the 1170 status."""
+    facts = {
+        "referenz": nachricht.case_reference,
+        "referenz_quelle": nachricht.referenz_quelle,
+        "ags_quelle": nachricht.ags_quelle,
+    }
+    if nachricht.aktenzeichen:
+        facts["aktenzeichen"] = nachricht.aktenzeichen
+    if nachricht.bezug and nachricht.bezug.bezug_nachricht_uuid:
+        facts["bezug_nachricht"] = nachricht.bezug.bezug_nachricht_uuid
+    if nachricht.bezug and nachricht.bezug.bezug_nachrichtentyp:
+        facts["bezug_nachrichtentyp"] = nachricht.bezug.bezug_nachrichtentyp
+    label = portal_label(nachricht)
+    if label:
+        facts[PORTAL_LABEL] = label
+    if nachricht.status:
+        facts["status_code"] = nachricht.status.code
+        facts["status_label"] = nachricht.status.label
+        facts["status_codelist_version"] = nachricht.status.codelist_version
+    return facts
+
+
+def to_envelope(nachricht: XBauNachricht) -> Envelope:
+    """Map a parsed XBau message onto the hub's event envelope."""
+    return Envelope(
+        case_id=case_id(nachricht),
+        message_id=nachricht.nachrichten_uuid,
+        standard=STANDARD,
+        version=nachricht.version,
+        message_type=nachricht.nachrichtentyp,
+        kinds=(nachricht.kind,),
+        author=nachricht.autor.kennung,
+        reader=nachricht.leser.kennung,
+        ags=nachricht.gemeinde_ags,
+        occurred_at=nachricht.erstellungszeitpunkt,
+        attributes=attributes(nachricht),
+    )
+
+
+def summary(nachricht: XBauNachricht) -> dict[str, str]:
+    """What `hub validate` prints: identifiers, file number and status; no names, addresses or free text."""
+    facts = {
+        "nachrichtentyp": f"{nachricht.root_element} (XBau {nachricht.version})",
+        "referenz": nachricht.referenz or "(keine)",
+        "gemeinde": nachricht.gemeinde_ags,
+        "autor": nachricht.autor.kennung,
+        "leser": nachricht.leser.kennung,
+    }
+    if nachricht.aktenzeichen:
+        facts["aktenzeichen"] = nachricht.aktenzeichen
+    if nachricht.status:
+        facts["status"] = f"{nachricht.status.code} {nachricht.status.label}"
+    return facts
+
+
+class BuildingConnector:
+    """XBau 2.6 with XBau-Kernmodul 1.3.0: building permit applications, answers and portal status."""
+
+    standard = STANDARD
+
+    def recognises(self, root: etree._Element) -> bool:
+        """Every XBau namespace is this connector's; read() names versions other than 2.6 as unsupported."""
+        return namespace(root).startswith(NAMESPACE_FAMILY)
+
+    def read(self, tree: etree._ElementTree) -> Reading:
+        nachricht = parse_xbau(tree)
+
+        def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
+            return derive(tree, authority, name, keep)
+
+        return Reading(envelope=to_envelope(nachricht), summary=summary(nachricht), derive=derive_for)

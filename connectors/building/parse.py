@@ -1,0 +1,214 @@
+"""Read an XBau message into an `XBauNachricht`: XSD validation first, then extraction naming every missing part.
+
+XBau declares almost every element optional (cardinalities live in Schematron), so an XSD-valid message can still
+lack what routing needs; those gaps are MissingField/InvalidField errors with the element path concerned.
+Elements are matched by local name: their namespaces vary (qualified XBau, unqualified Kernmodul, bn-g2g) and the
+XSD validation before has already fixed where each one may occur.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from lxml import etree
+from pydantic import ValidationError
+
+from connectors.building.errors import SchemaViolation
+from connectors.building.model import (
+    DVDV_KENNUNG,
+    KERNMODUL_NAMESPACE,
+    NAMESPACE_FAMILY,
+    XBAU_NAMESPACE,
+    Behoerde,
+    Bezug,
+    Portalstatus,
+    XBauNachricht,
+)
+from connectors.building.municipality import municipality
+from connectors.building.schema import validate
+from connectors.building.status_labels import CODELIST_URI, status_codelist, status_label
+from connectors.errors import (
+    ConnectorError,
+    InvalidField,
+    MissingField,
+    UnknownMessageType,
+    UnknownStandard,
+    UnsupportedVersion,
+)
+from connectors.secure_xml import local_name, namespace
+
+HEAD = "nachrichtenkopf.g2g"
+IDENT = f"{HEAD}/identifikation.nachricht"
+STATUS_MESSAGE = "prozessnachrichten.statusFuerAntragsportal"
+_ROOT = re.compile(r"^(?P<kind>[A-Za-z][\w.]*?)\.(?P<code>\d{4})$")
+_BEZUG_PARTS = ("referenz", "vorgang", "bezugNachricht")
+T = TypeVar("T")
+
+
+def check_namespace(root: etree._Element) -> None:
+    """Accept the XBau 2.6 and XBau-Kernmodul 1.3.0 namespaces; name other XBau versions as unsupported."""
+    ns = namespace(root)
+    if not ns.startswith(NAMESPACE_FAMILY):
+        raise UnknownStandard(f"root element {{{ns}}}{local_name(root)} is not XBau")
+    if ns not in (XBAU_NAMESPACE, KERNMODUL_NAMESPACE):
+        raise UnsupportedVersion(f"namespace {ns} is not XBau 2.6 / XBau-Kernmodul 1.3.0", field=ns)
+
+
+def message_type(root: etree._Element) -> tuple[str, str]:
+    """(kind, message type code) from the root's local name, e.g. ("baugenehmigung.antrag", "0200")."""
+    match = _ROOT.match(local_name(root))
+    if match is None:
+        raise UnknownMessageType(f"{local_name(root)} is no XBau message (kind.NNNN)", field=local_name(root))
+    return match["kind"], match["code"]
+
+
+def recognise(root: etree._Element) -> tuple[str, str]:
+    """(kind, message type code) of an XBau 2.6 root; UnknownStandard, UnsupportedVersion or UnknownMessageType."""
+    check_namespace(root)
+    return message_type(root)
+
+
+def child(element: etree._Element | None, path: str) -> etree._Element | None:
+    """The first element reached by local names `path` ('a/b/c'), whatever their namespaces."""
+    for name in path.split("/"):
+        if element is None:
+            return None
+        element = next((c for c in element if isinstance(c.tag, str) and local_name(c) == name), None)
+    return element
+
+
+def text(element: etree._Element | None, path: str) -> str | None:
+    """The stripped text at `path`, or None when it is absent or blank."""
+    found = child(element, path)
+    value = (found.text or "").strip() if found is not None else ""
+    return value or None
+
+
+def required(element: etree._Element | None, path: str, where: str) -> str:
+    value = text(element, path)
+    if value is None:
+        field = f"{where}/{path}" if where else path
+        raise MissingField(f"{field} is missing or empty", field=field)
+    return value
+
+
+def timestamp(value: str, field: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidField(f"{field} is not an ISO 8601 time", field=field) from exc
+
+
+def behoerde(root: etree._Element, role: str) -> Behoerde:
+    """autor or leser of the header: DVDV kennung (prefix:key), directory service and name."""
+    where = f"{HEAD}/{role}"
+    node = child(root, where)
+    if node is None:
+        raise MissingField(f"{where} is missing", field=where)
+    kennung = required(node, "kennung", where)
+    if not re.match(DVDV_KENNUNG, kennung):
+        raise InvalidField(f"{where}/kennung is no DVDV key (prefix:key)", field=f"{where}/kennung")
+    return Behoerde(verzeichnisdienst=text(node, "verzeichnisdienst/code"), kennung=kennung, name=text(node, "name"))
+
+
+def bezug(root: etree._Element) -> Bezug | None:
+    """The answer's reference; anzeige messages wrap it in bezug/mitAktenzeichen."""
+    node = child(root, "bezug")
+    if node is None:
+        return None
+    if not any(child(node, part) is not None for part in _BEZUG_PARTS):
+        node = child(node, "mitAktenzeichen")
+    return Bezug(
+        referenz=text(node, "referenz"),
+        vorgang=text(node, "vorgang"),
+        bezug_nachricht_uuid=text(node, "bezugNachricht/nachrichtenUUID"),
+        bezug_nachrichtentyp=text(node, "bezugNachricht/nachrichtentyp/code"),
+    )
+
+
+def portalstatus(root: etree._Element) -> Portalstatus:
+    """The 1170 status with its label; the code must come from the statusbauportal list."""
+    node = child(root, "statusAntragsportal")
+    code = required(node, "code", "statusAntragsportal")
+    list_uri = node.get("listURI") if node is not None else None
+    if list_uri != CODELIST_URI:
+        raise InvalidField(f"statusAntragsportal names code list {list_uri!r}, not {CODELIST_URI}",
+                           field="statusAntragsportal/@listURI")
+    return Portalstatus(code=code, label=status_label(code), codelist_version=status_codelist().version)
+
+
+class _Errors:
+    """Collects independent errors of one message so a sender learns all of them at once."""
+
+    def __init__(self) -> None:
+        self.found: list[ConnectorError] = []
+
+    def attempt(self, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except ConnectorError as error:
+            self.found.append(error)
+            return None
+
+    def raise_if_any(self, message_id: str | None) -> None:
+        if not self.found:
+            return
+        for error in self.found:
+            error.message_id = error.message_id or message_id
+        first = self.found[0]
+        first.related = tuple(self.found[1:])
+        raise first
+
+
+def parse_xbau(tree: etree._ElementTree) -> XBauNachricht:
+    """Validate a securely parsed XBau message against its XSD, then extract routing, case and status data.
+
+    Raises SchemaViolation (every XSD error in `related`) or the first extraction error (the others in `related`).
+    """
+    root = tree.getroot()
+    check_namespace(root)
+    try:
+        validate(tree)
+    except SchemaViolation as violation:
+        readable_id = text(root, f"{IDENT}/nachrichtenUUID")  # best effort, so the rejection names the message
+        for error in violation.all_errors:
+            error.message_id = error.message_id or readable_id
+        raise
+    kind, code = message_type(root)
+    errors = _Errors()
+    message_id = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtenUUID", ""))
+    typ = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtentyp/code", ""))
+    if typ is not None and typ != code:
+        errors.found.append(InvalidField(f"nachrichtentyp {typ} contradicts the root element {local_name(root)}",
+                                         field=f"{IDENT}/nachrichtentyp/code"))
+    created_field = f"{IDENT}/erstellungszeitpunkt"
+    created = errors.attempt(lambda: timestamp(required(root, created_field, ""), created_field))
+    autor = errors.attempt(lambda: behoerde(root, "autor"))
+    leser = errors.attempt(lambda: behoerde(root, "leser"))
+    found = errors.attempt(lambda: municipality(root, autor, leser)) if autor and leser else None
+    status = errors.attempt(lambda: portalstatus(root)) if kind == STATUS_MESSAGE else None
+    errors.raise_if_any(message_id)
+    assert message_id and created and autor and leser and found  # raise_if_any left no gaps
+    try:
+        return XBauNachricht(
+            namespace=namespace(root),
+            root_element=local_name(root),
+            kind=kind,
+            nachrichtentyp=code,
+            nachrichten_uuid=message_id,
+            erstellungszeitpunkt=created,
+            autor=autor,
+            leser=leser,
+            referenz_antragsservice=text(root, "referenzAntragsservice/referenzAntragsservice"),
+            bezug=bezug(root),
+            gemeinde_ags=found[0],
+            ags_quelle=found[1],
+            status=status,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InvalidField(f"{field}: {first['msg']}", field=field, message_id=message_id) from exc
