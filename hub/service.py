@@ -98,7 +98,8 @@ class Hub:
         event = reading.envelope
         topic = self.catalogue.ingest(event.standard)
         await self._step(event, Status.RECEIVED)
-        await self.send(topic, event.message_id.encode(), data, [(ORIGIN_HEADER, HTTP_ORIGIN)])
+        # keyed by case: all messages of one case land on one partition and are processed in the order received
+        await self.send(topic, event.case_id.encode(), data, [(ORIGIN_HEADER, HTTP_ORIGIN)])
         return Accepted(event.message_id, event.case_id)
 
     async def process(self, data: bytes, headers: Sequence[tuple[str, bytes]], source: Origin) -> None:

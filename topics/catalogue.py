@@ -36,7 +36,7 @@ class TopicSpec:
 
 TRADE_INGEST = TopicSpec(
     name="trade.ingest",
-    key="XÖV message id (nachrichtenUUID)",
+    key="case id, so the messages of one case are processed in order",
     description="XGewerbeanzeige messages as received, original bytes; the trade worker reads them.",
     retention_ms=14 * DAY_MS,
 )
@@ -49,7 +49,7 @@ TRADE_OUTBOUND = TopicSpec(
 )
 BUILDING_INGEST = TopicSpec(
     name="building.ingest",
-    key="XÖV message id (nachrichtenUUID)",
+    key="case id, so the messages of one case are processed in order",
     description="XBau messages as received, original bytes; the building worker reads them.",
     retention_ms=14 * DAY_MS,
 )
@@ -62,7 +62,7 @@ BUILDING_OUTBOUND = TopicSpec(
 )
 REGISTRATION_INGEST = TopicSpec(
     name="registration.ingest",
-    key="XÖV message id (nachrichtenUUID)",
+    key="case id, so the messages of one case are processed in order",
     description="XMeld messages as received, original bytes; the registration worker reads them.",
     retention_ms=14 * DAY_MS,
 )
