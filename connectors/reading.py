@@ -36,9 +36,10 @@ class Connector(Protocol):
 def connectors() -> tuple[Connector, ...]:
     """Every connector the hub runs, one per XÖV standard."""
     from connectors.building.connector import BuildingConnector
+    from connectors.registration.connector import RegistrationConnector
     from connectors.trade.connector import TradeConnector
 
-    return (TradeConnector(), BuildingConnector())
+    return (TradeConnector(), BuildingConnector(), RegistrationConnector())
 
 
 def read_message(data: bytes, *, max_bytes: int) -> Reading:

@@ -35,6 +35,12 @@ class NoRecipient(RoutingError):
     code = "routing.no_recipient"
 
 
+class ReaderMismatch(RoutingError):
+    """The addressed reader is not the authority the message's own data points to."""
+
+    code = "routing.reader_mismatch"
+
+
 class ConfigError(RoutingError):
     """A directory or rules file is unreadable or inconsistent; names the file, the entry and the field."""
 

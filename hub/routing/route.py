@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from hub.routing.directory import Authority, Directory
-from hub.routing.errors import NoRecipient, UnknownAuthority, UnknownMunicipality
+from hub.routing.errors import NoRecipient, ReaderMismatch, UnknownAuthority, UnknownMunicipality
 from hub.routing.rules import Policy, Rules
 from topics.catalogue import Catalogue
 from topics.envelope import Envelope
@@ -54,12 +54,14 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
     for rule in rules.rules:
         if not rule.applies(event.standard, event.kinds, event.ags):
             continue
+        chosen: set[str] = set()
         for role in rule.recipients:
             concrete, ags = _resolve(role, rule.id, event, directory, rules)
             authority = directory.responsible(concrete, ags)
             if authority is None:
                 raise NoRecipient(f"rule {rule.id}: role '{role}' has no authority for municipality {ags}",
                                   field="recipients")
+            chosen.add(authority.key)
             if authority.key == event.author:
                 continue  # the sender has the message already
             known = recipients.get(authority.key)
@@ -69,6 +71,9 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
                 continue
             topic = catalogue.outbound(event.standard, authority.key)
             recipients[authority.key] = Recipient(authority, concrete, rule.id, topic, rules.policies[concrete])
+        if rule.reader_must_match and reader.key not in chosen:
+            raise ReaderMismatch(f"rule {rule.id}: the message is addressed to {reader.key}, but its own data points "
+                                 f"to {', '.join(sorted(chosen))}", field="reader")
     return tuple(recipients.values())
 
 

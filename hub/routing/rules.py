@@ -26,6 +26,11 @@ class Rule(BaseModel):
     kinds: tuple[str, ...] = Field(min_length=1)
     scope: tuple[str, ...] = Field(min_length=1, description="AGS prefixes: municipality, district or state.")
     recipients: tuple[str, ...] = Field(min_length=1)
+    reader_must_match: bool = Field(
+        default=False,
+        description="The addressed reader must be one of this rule's recipients; the sender's claim alone is not "
+                    "trusted with personal data.",
+    )
 
     def applies(self, standard: str, kinds: tuple[str, ...], ags: str) -> bool:
         return (standard == self.standard and any(k in self.kinds for k in kinds)

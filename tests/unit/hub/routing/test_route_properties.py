@@ -16,30 +16,56 @@ ROUTING = load_routing(Settings())  # loaded once: strategies draw from the real
 DIRECTORY, RULES = ROUTING.directory, ROUTING.rules
 ALL_AGS = sorted(DIRECTORY.municipalities)
 IN_SCOPE = sorted(a for a in ALL_AGS if any(a.startswith(p) for r in RULES.rules for p in r.scope))
-KINDS = sorted({k for r in RULES.rules for k in r.kinds})
 STANDARDS = sorted({r.standard for r in RULES.rules})
+KINDS = {s: sorted({k for r in RULES.rules if r.standard == s for k in r.kinds}) for s in STANDARDS}
+
+
+def _reader_the_data_points_to(standard: str, kinds: tuple[str, ...], ags: str, attributes: dict[str, str],
+                               draw: st.DrawFn) -> str | None:
+    """For rules that only trust the message's data, a reader that matches it (looked up in the directory)."""
+    strict = [r for r in RULES.rules if r.reader_must_match and r.applies(standard, kinds, ags)]
+    if not strict:
+        return None
+    role = draw(st.sampled_from(strict[0].recipients))
+    derived = RULES.roles.get(role)
+    concrete = derived.resolve(attributes) if derived else role
+    where = attributes[derived.ags_from] if derived and derived.ags_from else ags
+    assert concrete is not None
+    authority = DIRECTORY.responsible(concrete, where)
+    assert authority is not None
+    return authority.key
 
 
 @st.composite
 def events(draw: st.DrawFn) -> Envelope:
     ags = draw(st.one_of(st.sampled_from(IN_SCOPE), st.sampled_from(ALL_AGS)))
     standard = draw(st.sampled_from(STANDARDS))
+    several = 3 if standard == "XGewerbeanzeige" else 1  # only a Gewerbemeldung holds several records
+    kinds = tuple(draw(st.lists(st.sampled_from(KINDS[standard]), min_size=1, max_size=several, unique=True)))
+    attributes = {"handwerk": draw(st.sampled_from(["ja", "nein"])),
+                  "vorherige_gemeinde": draw(st.sampled_from(ALL_AGS))}
     readers = sorted(a.key for a in DIRECTORY.authorities.values() if a.role in RULES.stream_roles(standard))
+    reader = _reader_the_data_points_to(standard, kinds, ags, attributes, draw) or draw(st.sampled_from(readers))
     return Envelope(
-        case_id="c", message_id="m", standard=standard, version="2.1", message_type="0300",
-        kinds=tuple(draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=3, unique=True))),
-        author=draw(st.sampled_from(sorted(DIRECTORY.authorities))),
-        reader=draw(st.sampled_from(readers)),
-        ags=ags, occurred_at=datetime(2026, 11, 1, tzinfo=UTC),
-        attributes={"handwerk": draw(st.sampled_from(["ja", "nein"]))},
+        case_id="c", message_id="m", standard=standard, version="1", message_type="0300", kinds=kinds,
+        author=draw(st.sampled_from(sorted(DIRECTORY.authorities))), reader=reader, ags=ags,
+        occurred_at=datetime(2026, 11, 1, tzinfo=UTC), attributes=attributes,
     )
 
 
 def _entitled(event: Envelope) -> set[str]:
-    """Authorities the rules may name for this event: of a role some applicable rule lists, serving its AGS."""
-    roles = {concrete for rule in RULES.rules if rule.applies(event.standard, event.kinds, event.ags)
-             for role in rule.recipients for concrete in RULES.concrete_roles(role)}
-    return {a.key for a in DIRECTORY.authorities.values() if a.role in roles and a.coverage(event.ags)}
+    """Authorities the rules may name for this event: of a role some applicable rule lists, serving the AGS
+    concerned or, for roles resolved elsewhere, the AGS the message names."""
+    entitled = set()
+    for rule in RULES.rules:
+        if not rule.applies(event.standard, event.kinds, event.ags):
+            continue
+        for role in rule.recipients:
+            derived = RULES.roles.get(role)
+            where = event.attributes[derived.ags_from] if derived and derived.ags_from else event.ags
+            entitled |= {a.key for a in DIRECTORY.authorities.values()
+                         if a.role in RULES.concrete_roles(role) and a.coverage(where)}
+    return entitled
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,0 +1,84 @@
+"""The registration connector: recognise XMeld, read it into an event, derive each recipient's copy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from lxml import etree
+
+from connectors.reading import Reading
+from connectors.registration.derive import derive
+from connectors.registration.model import STANDARD, Behoerde, Meldenachricht, is_xmeld_namespace
+from connectors.registration.parse import parse_meldenachricht, recognise
+from connectors.registration.versions import VERSIONS, VersionTable
+from connectors.secure_xml import namespace
+from topics.envelope import Envelope, case_id_for
+
+
+def to_envelope(meldung: Meldenachricht) -> Envelope:
+    """Map a parsed XMeld message onto the hub's event envelope; `ags` is the new (Zuzug) municipality.
+
+    The case is named after `case_reference` (the request's nachrichtenUUID where the message carries it), so the
+    request and its answer share one case without any state in the hub.
+    """
+    return Envelope(
+        case_id=case_id_for(STANDARD, meldung.case_reference),
+        message_id=meldung.nachrichten_uuid,
+        standard=STANDARD,
+        version=meldung.version,
+        message_type=meldung.nachrichtentyp,
+        kinds=(meldung.kind,),
+        author=meldung.autor.dvdv,
+        reader=meldung.leser.dvdv,
+        ags=meldung.neue_gemeinde,
+        occurred_at=meldung.occurred_at,
+        attributes={
+            "vorherige_gemeinde": meldung.vorherige_gemeinde,
+            "neue_gemeinde": meldung.neue_gemeinde,
+        },
+    )
+
+
+def summary(meldung: Meldenachricht) -> dict[str, str]:
+    """What `hub validate` prints: no personal data, only what identifies the message and how far it was checked."""
+    return {
+        "nachrichtentyp": f"{meldung.nachrichtentyp} {meldung.root_element} (XMeld {meldung.version})",
+        "kind": meldung.kind,
+        "vorherige_gemeinde": meldung.vorherige_gemeinde,
+        "neue_gemeinde": meldung.neue_gemeinde,
+        "autor": meldung.autor.dvdv,
+        "leser": meldung.leser.dvdv,
+        "validation_scope": meldung.validation_scope,
+    }
+
+
+class RegistrationConnector:
+    """XMeld (Meldewesen) in the versions of its table: Anmeldung data request/provision and Rückmeldung.
+
+    `shared_dir` holds the XMeld XSDs (default: HUB_SHARED_DIR); `versions` is the version table.
+    """
+
+    standard = STANDARD
+
+    def __init__(self, shared_dir: Path | None = None, versions: VersionTable = VERSIONS) -> None:
+        if shared_dir is None:
+            from hub.settings import get_settings  # the one place settings are read
+
+            shared_dir = get_settings().shared_dir
+        self.shared_dir = shared_dir
+        self.versions = versions
+
+    def recognises(self, root: etree._Element) -> bool:
+        """Any XMeld namespace: an unread version or type is then refused with its precise reason by `read`."""
+        return is_xmeld_namespace(namespace(root))
+
+    def read(self, tree: etree._ElementTree) -> Reading:
+        meldung = parse_meldenachricht(tree, shared_dir=self.shared_dir, versions=self.versions)
+        kopf = recognise(tree.getroot(), self.versions)[0].kopf
+
+        def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
+            praefix, kennung = authority.split(":", 1)
+            return derive(tree, Behoerde(praefix=praefix, kennung=kennung, name=name), keep, kopf)
+
+        return Reading(envelope=to_envelope(meldung), summary=summary(meldung), derive=derive_for)

@@ -1,0 +1,207 @@
+"""Read an XMeld message into a `Meldenachricht`: recognise it by the version table, check it, extract its facts.
+
+Every independent problem is reported: the first ConnectorError is raised with the others in `related`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from lxml import etree
+from pydantic import ValidationError
+
+from connectors.errors import (
+    ConnectorError,
+    InvalidField,
+    MissingField,
+    UnknownMessageType,
+    UnknownStandard,
+    UnsupportedVersion,
+)
+from connectors.registration.errors import SchemaUnavailable
+from connectors.registration.model import Behoerde, Meldenachricht, is_xmeld_namespace
+from connectors.registration.paths import described, display, select, texts
+from connectors.registration.schema import Schema, load_schema
+from connectors.registration.validate import SCOPE, validate
+from connectors.registration.versions import VERSIONS, MessageSpec, VersionSpec, VersionTable, version_for_namespace
+from connectors.secure_xml import local_name, namespace
+
+T = TypeVar("T")
+_AGS = re.compile(r"\d{8}")
+
+
+def recognise(root: etree._Element, versions: VersionTable = VERSIONS) -> tuple[VersionSpec, MessageSpec]:
+    """The table entries for this root: its XMeld version (by namespace) and message type (by element name)."""
+    uri = namespace(root)
+    if not is_xmeld_namespace(uri):
+        raise UnknownStandard(f"root element {{{uri}}}{local_name(root)} is not XMeld", field=local_name(root))
+    spec = version_for_namespace(versions, uri)
+    if spec is None:
+        declared = f" (version attribute {root.get('version')})" if root.get("version") else ""
+        raise UnsupportedVersion(f"XMeld namespace {uri}{declared} is not in the hub's version table; it reads "
+                                 f"XMeld {', '.join(versions)}", field=local_name(root))
+    element = local_name(root)
+    message = spec.messages.get(element)
+    if message is None:
+        code = next(iter(texts(root, spec.kopf.message_type, uri)), None) or "(none)"
+        known = ", ".join(f"{name} ({m.code})" for name, m in spec.messages.items())
+        raise UnknownMessageType(f"XMeld {spec.version} message {element} with nachrichtentyp {code} is not one the "
+                                 f"hub reads; it reads {known}", field=element,
+                                 message_id=next(iter(texts(root, spec.kopf.message_id, uri)), None))
+    return spec, message
+
+
+def schema_for(spec: VersionSpec, shared_dir: Path) -> Schema:
+    """The version's scanned XSDs, after checking the table against them (elements declared, codes as listed)."""
+    schema = load_schema(shared_dir.joinpath(*spec.schema), spec.namespace)
+    codes = schema.codes(spec.message_code_list)
+    for element, message in spec.messages.items():
+        if schema.message(element) is None or codes.get(message.code) != element:
+            raise SchemaUnavailable(f"version table entry XMeld {spec.version} {element} ({message.code}) disagrees "
+                                    f"with {spec.message_code_list} in {'/'.join(spec.schema)}")
+    return schema
+
+
+class _Findings:
+    """Independent errors of one message; a finding already implied by an earlier one (same field, or below a
+    missing element) is dropped so the schema check and the extraction do not report one gap twice."""
+
+    def __init__(self) -> None:
+        self.found: list[ConnectorError] = []
+
+    def add(self, error: ConnectorError) -> None:
+        for earlier in self.found:
+            if earlier.field and error.field and (
+                (type(earlier) is type(error) and earlier.field == error.field)
+                or (isinstance(earlier, MissingField) and error.field.startswith(f"{earlier.field}/"))
+            ):
+                return
+        self.found.append(error)
+
+    def attempt(self, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except ConnectorError as error:
+            self.add(error)
+            return None
+
+    def raise_if_any(self, message_id: str | None) -> None:
+        if not self.found:
+            return
+        for error in self.found:
+            error.message_id = error.message_id or message_id
+        first = self.found[0]
+        first.related = tuple(self.found[1:])
+        raise first
+
+
+class _Extract:
+    """Look-ups of the version table's paths in one message, with errors that name the path."""
+
+    def __init__(self, root: etree._Element, spec: VersionSpec) -> None:
+        self.root = root
+        self.spec = spec
+        self.uri = spec.namespace
+
+    def required(self, path: str) -> str:
+        values = texts(self.root, path, self.uri)
+        if not values or values[0] is None:
+            raise MissingField(f"{display(path)} is missing or empty", field=display(path))
+        return values[0]
+
+    def time(self, path: str) -> datetime:
+        value = self.required(path)
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise InvalidField(f"{display(path)} is not an ISO 8601 time", field=display(path)) from exc
+
+    def behoerde(self, party: str) -> Behoerde:
+        kopf = self.spec.kopf
+        node = next(iter(select(self.root, party, self.uri)), None)
+        if node is None:
+            raise MissingField(f"{display(party)} is missing", field=display(party))
+        values = []
+        for part in (kopf.prefix, kopf.key):
+            value = next(iter(texts(node, part, self.uri)), None)
+            if value is None:
+                raise MissingField(f"{display(party)}/{part} is missing or empty", field=f"{display(party)}/{part}")
+            values.append(value)
+        name = next(iter(texts(node, kopf.name, self.uri)), None)
+        return Behoerde(praefix=values[0], kennung=values[1], name=name)
+
+    def ags(self, paths: tuple[str, ...], what: str) -> str:
+        """The one AGS the first matching candidate path names; all persons of one message must agree."""
+        for path in paths:
+            values = texts(self.root, path, self.uri)
+            if not values:
+                continue
+            field = display(path)
+            if None in values:
+                raise MissingField(f"{field} is empty: the message names no {what}", field=field)
+            if any(_AGS.fullmatch(str(v)) is None for v in values):
+                raise InvalidField(f"{field} is not an 8-digit AGS ({what})", field=field)
+            if len(set(values)) > 1:
+                raise InvalidField(f"{field}: the persons of one message disagree on the {what}", field=field)
+            return str(values[0])
+        looked = [described(p) for p in paths]
+        where = f" (looked at {'; '.join(looked)})" if looked != [display(paths[0])] else ""
+        raise MissingField(f"{display(paths[0])} is missing: the message names no {what}{where}",
+                           field=display(paths[0]))
+
+    def occurred(self, paths: tuple[str, ...]) -> datetime | None:
+        return next((self.time(p) for p in paths if select(self.root, p, self.uri)), None)
+
+
+def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
+                         versions: VersionTable = VERSIONS) -> Meldenachricht:
+    """Extract routing, correlation and status facts from a securely parsed XMeld message of a known type.
+
+    Raises the first ConnectorError found with every further independent one in `related`; SchemaUnavailable when
+    the XSDs the table names cannot be read (a deployment fault, not the sender's).
+    """
+    root = tree.getroot()
+    spec, message = recognise(root, versions)
+    schema = schema_for(spec, shared_dir)
+    kopf, handler, element = spec.kopf, message.handler, local_name(root)
+    read = _Extract(root, spec)
+    findings = _Findings()
+    message_id = findings.attempt(lambda: read.required(kopf.message_id))
+    typ = findings.attempt(lambda: read.required(kopf.message_type))
+    if typ is not None and typ != message.code:
+        other = spec.element_for_code(typ)
+        findings.add(InvalidField(
+            f"nachrichtentyp {typ} contradicts the root element {element}, which is {message.code} in XMeld "
+            f"{spec.version}" + (f"; {typ} is {other}" if other else ""), field=display(kopf.message_type)))
+    for problem in validate(root, schema, spec.version):
+        findings.add(problem)
+    created = findings.attempt(lambda: read.time(kopf.created))
+    autor = findings.attempt(lambda: read.behoerde(kopf.author))
+    leser = findings.attempt(lambda: read.behoerde(kopf.reader))
+    previous = findings.attempt(lambda: read.ags(handler.previous_ags, "previous (Wegzug) municipality"))
+    new = findings.attempt(lambda: read.ags(handler.new_ags, "new (Zuzug) municipality"))
+    reference = findings.attempt(lambda: read.required(handler.reference))
+    if handler.reference_type and handler.reference_to:
+        expected = {name: code for code, name in schema.codes(spec.message_code_list).items()}.get(handler.reference_to)
+        named = findings.attempt(lambda: read.required(str(handler.reference_type)))
+        if named is not None and named != expected:
+            findings.add(InvalidField(f"{display(handler.reference_type)} is {named}; {element} answers "
+                                      f"{handler.reference_to} ({expected})", field=display(handler.reference_type)))
+    occurred = findings.attempt(lambda: read.occurred(handler.occurred_at))
+    findings.raise_if_any(message_id)
+    assert message_id and created and autor and leser and previous and new and reference  # no gaps after the raise
+    try:
+        return Meldenachricht(
+            nachrichten_uuid=message_id, nachrichtentyp=message.code, root_element=element, kind=message.kind,
+            version=spec.version, erstellungszeitpunkt=created, ereigniszeitpunkt=occurred, autor=autor,
+            leser=leser, vorherige_gemeinde=previous, neue_gemeinde=new, case_reference=reference,
+            validation_scope=SCOPE,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InvalidField(f"{field}: {first['msg']}", field=field, message_id=message_id) from exc
