@@ -10,6 +10,8 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from topics.catalogue import ResolvedTopic
 
+BATCH = 200  # topics per CreateTopics request: few round trips, small enough for the broker's request limit
+
 
 class TopicAdminError(Exception):
     """Topics could not be created; the message names the topic and the broker's answer."""
@@ -29,21 +31,21 @@ def ensure_topics(
         existing = set(admin.list_topics())
         missing = [t for t in topics if t.name not in existing]
         created: list[str] = []
-        for topic in missing:
-            new = NewTopic(
-                name=topic.name,
-                num_partitions=topic.spec.partitions or partitions,
-                replication_factor=replication_factor,
-                topic_configs=topic.spec.configs(),
-            )
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start:start + BATCH]
+            new = [NewTopic(name=t.name, num_partitions=t.spec.partitions or partitions,
+                            replication_factor=replication_factor, topic_configs=t.spec.configs()) for t in batch]
             try:
-                admin.create_topics([new], validate_only=False)
+                admin.create_topics(new, validate_only=False)
             except TopicAlreadyExistsError:
-                continue  # another worker created it meanwhile
+                pass  # another worker created some of them meanwhile; the check below tells
             except KafkaError as exc:
-                raise TopicAdminError(f"could not create topic {topic.name}: {exc}") from exc
-            created.append(topic.name)
-            progress(f"created topic {topic.name}")
+                raise TopicAdminError(f"could not create topics {batch[0].name} … {batch[-1].name}: {exc}") from exc
+            created += [t.name for t in batch]
+            progress(f"created {len(created)} of {len(missing)} missing topics")
+        absent = [t.name for t in missing if t.name not in set(admin.list_topics())]
+        if absent:
+            raise TopicAdminError(f"topics still missing after creation: {', '.join(absent[:5])}")
         return created
     finally:
         admin.close()
