@@ -15,11 +15,11 @@ pytestmark = pytest.mark.integration
 
 def _header_key(data: bytes, who: str) -> str:
     root = etree.fromstring(data)
-    praefix = root.xpath(f"string(*[local-name()='nachrichtenkopf']/*[local-name()='{who}']//*[local-name()="
-                         "'praefix']/code)")
-    kennung = root.xpath(f"string(*[local-name()='nachrichtenkopf']/*[local-name()='{who}']//*[local-name()="
-                         "'kennung']/code)")
-    return f"{praefix}:{kennung}"
+    def part(name: str) -> str:
+        path = f"*[local-name()='nachrichtenkopf']/*[local-name()='{who}']//*[local-name()='{name}']/code"
+        return str(root.xpath(f"string({path})"))
+
+    return f"{part('praefix')}:{part('kennung')}"
 
 
 def test_move_messages_reach_the_offices_and_the_case_timelines(running_hub: RunningHub, shared_dir: Path) -> None:
