@@ -79,8 +79,8 @@ class Hub:
         record = pipeline.dead_letter(rejected, origin=origin, topic=source.topic if source else None,
                                       partition=source.partition if source else None,
                                       offset=source.offset if source else None)
-        await self.send(self.catalogue.deadletter, rejected.case_id.encode(), data,
-                        [to_header(DEADLETTER_HEADER, record)])
+        record = record.model_copy(update={"standard": standard})
+        await self.send(self.catalogue.deadletter, record.id.encode(), data, [to_header(DEADLETTER_HEADER, record)])
         DEADLETTERS.labels(origin, rejected.code).inc()
         log.warning("parked case %s: %s", rejected.case_id, rejected.code)
         await self.status(StatusEvent(case_id=rejected.case_id, status=Status.REJECTED, message_id=rejected.message_id,

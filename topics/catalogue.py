@@ -87,9 +87,10 @@ STATUS = TopicSpec(
 )
 DEADLETTER = TopicSpec(
     name="hub.deadletter",
-    key="case id, or message id when no case could be opened",
+    key="dead-letter id; a tombstone (empty value) under it removes a replayed item",
     description="Parked records: original bytes, with reason and origin in the hub-deadletter header.",
     retention_ms=90 * DAY_MS,
+    cleanup_policy="compact,delete",
 )
 CASES_CHANGELOG = TopicSpec(
     name="{app_id}-cases-changelog",

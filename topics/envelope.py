@@ -80,8 +80,12 @@ class StatusEvent(_Frozen):
 
 
 class DeadLetter(_Frozen):
-    """Why a record was parked and where it came from; the value beside it is the original bytes."""
+    """Why a record was parked and where it came from; the value beside it is the original bytes.
 
+    `id` is the record's key on the dead-letter topic; a replayed item is removed by a tombstone under it.
+    """
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     reason_code: str
     reason: str
     field: str | None = None
@@ -92,6 +96,8 @@ class DeadLetter(_Frozen):
     partition: int | None = None
     offset: int | None = None
     attempts: int = 1
+    recipient: str | None = Field(default=None, pattern=DVDV_PATTERN, description="Set when a delivery failed.")
+    standard: str | None = None
     parked_at: datetime = Field(default_factory=now)
 
 

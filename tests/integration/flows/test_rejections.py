@@ -47,7 +47,7 @@ def test_bad_inputs_are_refused_and_parked_then_a_valid_message_still_flows(runn
         reason = json.loads(dict(by_body[body].headers)["hub-deadletter"])
         assert reason["reason_code"] == code and reason["reason"], name
         assert reason["origin"] == "http"
-        assert by_body[body].key == answers[name]["case_id"].encode()
+        assert by_body[body].key == reason["id"].encode() and reason["case_id"] == answers[name]["case_id"]
         timeline = running_hub.wait_for_timeline(answers[name]["case_id"],
                                                  lambda t: any(e["status"] == "rejected" for e in t))
         assert code in timeline[-1]["reason"]

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from hub.cli.main import cli
+from hub.settings import Settings
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -63,3 +64,12 @@ def test_validate_names_the_routing_problem(tmp_path: Path, anmeldung_bensheim: 
     result = CliRunner().invoke(cli, ["validate", str(elsewhere)])
     assert result.exit_code == 1
     assert "routing.unknown_municipality" in result.output
+
+
+def test_validate_recognises_every_shared_sample(settings: Settings) -> None:
+    samples = sorted((settings.shared_dir / "samples").glob("*/*.xml"))
+    result = CliRunner().invoke(cli, ["validate", *map(str, samples)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Ergebnis:       gültig") == len(samples)
+    for standard in ("XGewerbeanzeige", "XBau", "XMeld"):
+        assert f"Standard:       {standard}" in result.output
