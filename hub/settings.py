@@ -39,11 +39,25 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=3, description="Partitions of the hub's topics.")
     replication_factor: int = Field(default=1, description="Replication factor of the hub's topics.")
 
+    tokens_file: Path | None = Field(
+        default=None,
+        description="API tokens (hashes only) and the authorities each system acts for; default "
+                    "<HUB_DATA_DIR>/tokens.toml; see `hub token add`.",
+    )
+    secrets_file: Path | None = Field(default=None, description="Webhook secrets and the portal webhook (TOML).")
+    retry_base_s: float = Field(default=2.0, description="First retry delay of a failed webhook delivery.")
+    retry_max_delay_s: float = Field(default=300.0, description="Longest delay between two delivery attempts.")
+
     routing_dir: Path = Field(
         default=REPO_ROOT / "hub" / "routing" / "data",
         description="Folder holding authorities.toml and rules.toml.",
     )
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", description="Read-only XÖV schemas and codelists.")
+
+
+    @property
+    def tokens_path(self) -> Path:
+        return self.tokens_file or self.data_dir / "tokens.toml"
 
 
 @lru_cache(maxsize=1)

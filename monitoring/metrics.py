@@ -24,6 +24,12 @@ DELIVERIES = Counter(
     ["standard", "role"],
     registry=REGISTRY,
 )
+DUPLICATES = Counter(
+    "hub_duplicates_total",
+    "Messages acknowledged but not routed again because their XÖV message id was already routed.",
+    ["standard"],
+    registry=REGISTRY,
+)
 PROCESSING_SECONDS = Histogram(
     "hub_processing_seconds",
     "Time from reading an ingest record to the last delivery of it.",

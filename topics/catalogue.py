@@ -108,9 +108,39 @@ BETRIEBE_CHANGELOG = TopicSpec(
     cleanup_policy="compact",
 )
 
+DELIVERY_RETRY = TopicSpec(
+    name="hub.delivery.retry",
+    key="recipient authority (or 'portal')",
+    description="Failed webhook deliveries waiting for their next attempt; delivery state in header hub-delivery.",
+    retention_ms=7 * DAY_MS,
+)
+INBOX_ACKS = TopicSpec(
+    name="hub.inbox.acks",
+    key="recipient authority",
+    description="Acknowledgements of pull-inbox messages (value: the message id), applied to the inbox table.",
+    retention_ms=30 * DAY_MS,
+    partitions=1,  # the inbox table has one partition, like the single-partition outbound streams feeding it
+)
+INBOX_CHANGELOG = TopicSpec(
+    name="{app_id}-inbox-changelog",
+    key="recipient authority",
+    description="Changelog of the pull inboxes: waiting messages and acknowledged ids; compacted.",
+    retention_ms=-1,
+    cleanup_policy="compact",
+    partitions=1,
+)
+
 STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, BUILDING_INGEST, REGISTRATION_INGEST, TRADE_BETRIEB, STATUS,
-                                        DEADLETTER)
-TABLE_CHANGELOGS: tuple[TopicSpec, ...] = (CASES_CHANGELOG, BETRIEBE_CHANGELOG)
+                                        DEADLETTER, DELIVERY_RETRY, INBOX_ACKS)
+ROUTED_CHANGELOG = TopicSpec(
+    name="{app_id}-routed-changelog",
+    key="case id",
+    description="Changelog of the XÖV message ids already routed per case (duplicate detection); compacted.",
+    retention_ms=-1,
+    cleanup_policy="compact",
+)
+
+TABLE_CHANGELOGS: tuple[TopicSpec, ...] = (CASES_CHANGELOG, BETRIEBE_CHANGELOG, ROUTED_CHANGELOG, INBOX_CHANGELOG)
 INGEST_BY_STANDARD: dict[str, TopicSpec] = {
     "XGewerbeanzeige": TRADE_INGEST,
     "XBau": BUILDING_INGEST,
@@ -163,6 +193,14 @@ class Catalogue:
     @property
     def trade_betrieb(self) -> str:
         return self.name(TRADE_BETRIEB)
+
+    @property
+    def delivery_retry(self) -> str:
+        return self.name(DELIVERY_RETRY)
+
+    @property
+    def inbox_acks(self) -> str:
+        return self.name(INBOX_ACKS)
 
     @property
     def status(self) -> str:

@@ -55,12 +55,18 @@ class Envelope(_Frozen):
 
 
 class Status(StrEnum):
-    """The steps of a case's timeline, as the portal shows them."""
+    """The steps of a case's timeline, as the portal shows them.
+
+    delivered: in the recipient's outbound stream (and its inbox or folder); accepted: the recipient system
+    confirmed it (a 2xx to the webhook, or an inbox acknowledgement); failed: parked after the last attempt.
+    """
 
     RECEIVED = "received"
     VALIDATED = "validated"
     ROUTED = "routed"
     DELIVERED = "delivered"
+    ACCEPTED = "accepted"
+    FAILED = "failed"
     REJECTED = "rejected"
 
 

@@ -12,7 +12,11 @@ from typing import Any
 
 import faust
 
+from hub.app.delivery import wire_delivery
+from hub.app.inbox_views import register_inbox_views
+from hub.app.records import record_headers
 from hub.app.web import register_views
+from hub.auth.tokens import TokenStore
 from hub.correlation.relocation import Notice
 from hub.pipeline import Routing
 from hub.routing.directory import Directory
@@ -24,6 +28,8 @@ from topics.envelope import StatusEvent
 
 TABLE_CASES = "cases"
 TABLE_BETRIEBE = "betriebe"
+TABLE_ROUTED = "routed"
+TABLE_INBOX = "inbox"
 
 
 @dataclass
@@ -34,6 +40,22 @@ class HubApp:
     hub: Hub
     cases: Any  # faust Table: case id (bytes) -> list of timeline entries
     settings: Settings
+    tokens: TokenStore
+    inboxes: Any  # faust Table: authority (bytes) -> Inbox as JSON
+
+
+class TableDedup:
+    """Message ids already routed, per case, in a faust table co-partitioned with the ingest topics."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+
+    def seen(self, case_id: str, message_id: str) -> bool:
+        return message_id in self.table.get(case_id.encode(), [])
+
+    def remember(self, case_id: str, message_id: str) -> None:
+        key = case_id.encode()
+        self.table[key] = [*self.table[key], message_id]
 
 
 def codelist_dir(settings: Settings) -> Path:
@@ -84,7 +106,8 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
         await app.producer.send_and_wait(topic, key=key, value=value, partition=None, timestamp=None,
                                          headers=headers)
 
-    hub = Hub(routing, send, max_bytes=settings.max_message_bytes)
+    routed = app.Table(TABLE_ROUTED, default=list, key_type=bytes, partitions=settings.topic_partitions)
+    hub = Hub(routing, send, max_bytes=settings.max_message_bytes, dedup=TableDedup(routed))
     # bytes keys: the changelog stores the same raw case id the status topic is keyed by, so recovery and
     # table_route partition a case exactly as the producers did
     cases = app.Table(TABLE_CASES, default=list, key_type=bytes,
@@ -97,7 +120,7 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
     async def ingest(stream: Any) -> None:
         async for event in stream.events():
             message = event.message
-            await hub.process(event.value or b"", _headers(message.headers),
+            await hub.process(event.value or b"", record_headers(message.headers),
                               Origin(message.topic, message.partition, message.offset))
 
     for spec in INGEST_BY_STANDARD.values():  # one agent per standard's ingest topic
@@ -109,7 +132,7 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
         async for event in stream.events():
             key = event.key or b""
             known = [Notice.model_validate(n) for n in betriebe[key]]
-            updated = await hub.exchange(event.value or b"", _headers(event.message.headers), known)
+            updated = await hub.exchange(event.value or b"", record_headers(event.message.headers), known)
             if updated != known:
                 betriebe[key] = [n.model_dump(mode="json") for n in updated]
 
@@ -120,13 +143,11 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
             key = status_event.case_id.encode()
             cases[key] = [*cases[key], timeline_entry(status_event)]
 
-    hub_app = HubApp(app=app, hub=hub, cases=cases, settings=settings)
+    inboxes = app.Table(TABLE_INBOX, default=dict, key_type=bytes, partitions=1)
+    wire_delivery(app, hub, inboxes, status, settings)
+    hub_app = HubApp(app=app, hub=hub, cases=cases, settings=settings, tokens=TokenStore.load(settings.tokens_path),
+                     inboxes=inboxes)
     register_views(hub_app)
+    register_inbox_views(hub_app)
     return hub_app
 
-
-def _headers(raw: Any) -> list[tuple[str, bytes]]:
-    if raw is None:
-        return []
-    items = raw.items() if hasattr(raw, "items") else raw
-    return [(str(k), bytes(v)) for k, v in items]

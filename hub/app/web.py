@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web as aioweb
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from hub.app.auth import authenticate, forbidden
+from hub.app.problems import problem
+from hub.auth.tokens import Grant
 from hub.pipeline import Rejection
-from hub.service import Accepted
+from hub.service import Accepted, Refused
 from monitoring.metrics import REGISTRY
 
 if TYPE_CHECKING:
     from hub.app.factory import HubApp
 
-PROBLEM_JSON = "application/problem+json"
 XML_TYPES = ("application/xml", "text/xml")
-
-
-def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
-    """An RFC 9457 problem document; `code` is the hub's stable reason code."""
-    body = {"type": f"urn:municipal-hub:problem:{code}", "title": title, "status": status, "detail": detail,
-            "code": code, **{k: v for k, v in extra.items() if v is not None}}
-    response = aioweb.Response(status=status, body=json.dumps(body, ensure_ascii=False).encode(),
-                               content_type=PROBLEM_JSON)
-    return cast(Response, response)
 
 
 def is_ready(app: Any) -> bool:
@@ -41,13 +33,16 @@ def _is_xml(content_type: str) -> bool:
 
 
 def register_views(hub_app: HubApp) -> None:
-    app, hub, cases = hub_app.app, hub_app.hub, hub_app.cases
+    app, hub, cases, tokens = hub_app.app, hub_app.hub, hub_app.cases, hub_app.tokens
 
     @app.page("/api/v1/messages")
     class Messages(View):
         """POST an XÖV message as application/xml: 202 once it is durable on Kafka, else problem+json."""
 
         async def post(self, request: Request) -> Response:
+            grant = authenticate(request, tokens)
+            if not isinstance(grant, Grant):
+                return grant
             http = cast(aioweb.Request, request)  # faust's aiohttp driver hands over aiohttp's request
             if not _is_xml(http.content_type):
                 return problem(415, "http.unsupported_media_type", "Unsupported Media Type",
@@ -57,9 +52,12 @@ def register_views(hub_app: HubApp) -> None:
             except aioweb.HTTPRequestEntityTooLarge:
                 return problem(413, "message.too_large", "Payload Too Large",
                                f"the body exceeds twice the limit of {hub.max_bytes} bytes and was not stored")
-            outcome = await hub.accept(data)
+            outcome = await hub.accept(data, sender=grant.acts_for)
             if isinstance(outcome, Accepted):
-                return self.json({"message_id": outcome.message_id, "case_id": outcome.case_id}, status=202)
+                body = {"message_id": outcome.message_id, "case_id": outcome.case_id}
+                return self.json({**body, "duplicate": True} if outcome.duplicate else body, status=202)
+            if isinstance(outcome, Refused):
+                return forbidden(outcome.reason)
             return _rejected(outcome)
 
     @app.page("/api/v1/cases/{case_id}")
@@ -67,6 +65,9 @@ def register_views(hub_app: HubApp) -> None:
         """GET a case's timeline: every status with its time, and the recipient where one applies."""
 
         async def get(self, request: Request, case_id: str) -> Response:
+            grant = authenticate(request, tokens)
+            if not isinstance(grant, Grant):
+                return grant
             if not is_ready(app):
                 return problem(503, "hub.starting", "Service Unavailable",
                                "the hub is starting or rebalancing its partitions; retry shortly")
@@ -76,10 +77,16 @@ def register_views(hub_app: HubApp) -> None:
 
         @app.table_route(table=cases, match_info="case_id")  # type: ignore[arg-type]  # see above
         async def routed(self, request: Request, case_id: str) -> Response:
+            grant = authenticate(request, tokens)
+            if not isinstance(grant, Grant):
+                return grant
             timeline = cases.get(case_id.encode())
             if not timeline:
                 return problem(404, "case.not_found", "Not Found", f"no case {case_id} is known to the hub",
                                case_id=case_id)
+            involved = {e.get("author") for e in timeline} | {e.get("recipient") for e in timeline}
+            if not grant.all_cases and not any(grant.acts_for(a) for a in involved if a):
+                return forbidden(f"case {case_id} involves none of the authorities this token acts for")
             return self.json({"case_id": case_id, "timeline": list(timeline)})
 
     @app.page("/healthz")

@@ -10,8 +10,10 @@ import click
 
 from connectors.errors import ConnectorError
 from connectors.reading import read_message
+from hub.cli.dlq import dlq_group
 from hub.cli.kafka import kafka_group
 from hub.cli.routing import config_group, route_command
+from hub.cli.tokens import token_group
 from hub.routing.errors import RoutingError
 from hub.settings import get_settings
 
@@ -27,6 +29,8 @@ def cli() -> None:
 cli.add_command(kafka_group)
 cli.add_command(route_command)
 cli.add_command(config_group)
+cli.add_command(token_group)
+cli.add_command(dlq_group)
 
 
 @cli.command()
@@ -37,6 +41,8 @@ def run(no_topics: bool) -> None:
     The API listens on HUB_HTTP_HOST:HUB_HTTP_PORT (default 127.0.0.1:6066). Stop with Ctrl+C.
     """
     from hub.app.factory import create_app, load_routing
+    from hub.auth.tokens import TokenFileError
+    from hub.delivery.channels import SecretsError
     from hub.kafka.errors import KafkaLauncherError
     from hub.kafka.launcher import LocalKafka
     from topics.admin import TopicAdminError, ensure_topics
@@ -63,7 +69,10 @@ def run(no_topics: bool) -> None:
         except TopicAdminError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Topics ready: {len(topics)} declared, {len(created)} created.")
-    hub_app = create_app(settings, bootstrap, routing)
+    try:
+        hub_app = create_app(settings, bootstrap, routing)
+    except (SecretsError, TokenFileError) as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"HTTP API on http://{settings.http_host}:{settings.http_port}/api/v1/messages")
     from faust.worker import Worker
 

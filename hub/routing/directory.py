@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hub.delivery.channels import DeliveryChannel
 from hub.routing.codelists import Codelist, read_codelist
 from hub.routing.errors import ConfigError
 
@@ -46,7 +47,9 @@ class Authority(BaseModel):
     name: str
     role: str = Field(min_length=1)
     serves: tuple[str, ...] = Field(min_length=1)
-    endpoint: str | None = Field(default=None, description="Delivery endpoint; unset: its outbound stream only.")
+    delivery: DeliveryChannel | None = Field(
+        default=None, description="How the recipient system receives its stream: webhook, inbox or folder; "
+                                  "unset: it reads its outbound stream itself.")
 
     @property
     def praefix(self) -> str:

@@ -19,6 +19,9 @@ from typing import Any
 import pytest
 from kafka import KafkaConsumer
 
+from hub.app.factory import load_routing
+from hub.auth.tokens import add_token
+from hub.settings import Settings
 from topics.catalogue import Catalogue
 
 START_TIMEOUT_S = 120
@@ -32,6 +35,13 @@ class HttpAnswer:
     body: Any
 
 
+class _Default:
+    """Marks 'use the operator token' apart from None ('send no token')."""
+
+
+DEFAULT = _Default()
+
+
 @dataclass
 class RunningHub:
     """A hub worker process and the handles a test needs to talk to it."""
@@ -41,14 +51,21 @@ class RunningHub:
     catalogue: Catalogue
     log_path: Path
     process: subprocess.Popen[bytes] = field(repr=False)
+    token: str | None = field(default=None, repr=False)
 
-    def post(self, body: bytes, content_type: str = "application/xml") -> HttpAnswer:
-        request = urllib.request.Request(f"{self.base_url}/api/v1/messages", data=body, method="POST",
-                                         headers={"Content-Type": content_type})
+    def _headers(self, token: str | _Default | None, extra: dict[str, str] | None = None) -> dict[str, str]:
+        chosen = self.token if isinstance(token, _Default) else token
+        return {**({"Authorization": f"Bearer {chosen}"} if chosen else {}), **(extra or {})}
+
+    def post(self, body: bytes, content_type: str = "application/xml", *, path: str = "/api/v1/messages",
+             token: str | _Default | None = DEFAULT) -> HttpAnswer:
+        """POST as the operator (all authorities), as `token`, or with token=None without any."""
+        request = urllib.request.Request(f"{self.base_url}{path}", data=body, method="POST",
+                                         headers=self._headers(token, {"Content-Type": content_type}))
         return _call(request)
 
-    def get(self, path: str) -> HttpAnswer:
-        return _call(urllib.request.Request(f"{self.base_url}{path}"))
+    def get(self, path: str, *, token: str | _Default | None = DEFAULT) -> HttpAnswer:
+        return _call(urllib.request.Request(f"{self.base_url}{path}", headers=self._headers(token)))
 
     def wait_for_timeline(self, case_id: str, done: Any, timeout_s: float = 60) -> list[dict[str, Any]]:
         """Poll the case until `done(timeline)` holds; fail with the last timeline seen."""
@@ -105,11 +122,23 @@ class HubConfig:
     run_id: str
     data_dir: Path
     port: int
+    routing_dir: Path | None = None
+    extra_env: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def tokens_file(self) -> Path:
+        return self.data_dir / "tokens.toml"
+
+    def add_token(self, system: str, authorities: tuple[str, ...], *, all_cases: bool = False) -> str:
+        """A token the hub accepts once (re)started: acting for `authorities`."""
+        return add_token(self.tokens_file, system, authorities, all_cases=all_cases)
 
     @property
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
+            **dict(self.extra_env),
+            **({"HUB_ROUTING_DIR": str(self.routing_dir)} if self.routing_dir else {}),
             "HUB_KAFKA_BOOTSTRAP": self.bootstrap,
             "HUB_TOPIC_PREFIX": f"it-{self.run_id}.",
             "HUB_APP_ID": f"hub-it-{self.run_id}",
@@ -119,12 +148,21 @@ class HubConfig:
         }
 
 
-def new_config(bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> HubConfig:
+def new_config(bootstrap: str, tmp_path_factory: pytest.TempPathFactory, *, routing_dir: Path | None = None,
+               extra_env: dict[str, str] | None = None) -> HubConfig:
     run_id = uuid.uuid4().hex[:12]
-    return HubConfig(bootstrap, run_id, tmp_path_factory.mktemp(f"hub-{run_id}"), _free_port())
+    return HubConfig(bootstrap, run_id, tmp_path_factory.mktemp(f"hub-{run_id}"), _free_port(), routing_dir,
+                     tuple((extra_env or {}).items()))
 
 
-def start_hub(config: HubConfig) -> RunningHub:
+def operator_token(config: HubConfig) -> str:
+    """A token acting for every authority of the directory and reading every case: the tests' own system."""
+    settings = Settings(routing_dir=config.routing_dir) if config.routing_dir else Settings()
+    authorities = tuple(sorted(load_routing(settings).directory.authorities))
+    return config.add_token("Integrationstest", authorities, all_cases=True)
+
+
+def start_hub(config: HubConfig, token: str | None = None) -> RunningHub:
     """Start `hub run` for `config` and wait until it is healthy."""
     env = config.env
     log_path = config.data_dir / f"hub-{time.monotonic_ns()}.log"
@@ -132,7 +170,7 @@ def start_hub(config: HubConfig) -> RunningHub:
         process = subprocess.Popen([sys.executable, "-m", "hub.cli", "run"], env=env, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     hub = RunningHub(f"http://127.0.0.1:{config.port}", config.bootstrap,
-                     Catalogue(prefix=env["HUB_TOPIC_PREFIX"], app_id=env["HUB_APP_ID"]), log_path, process)
+                     Catalogue(prefix=env["HUB_TOPIC_PREFIX"], app_id=env["HUB_APP_ID"]), log_path, process, token)
     try:
         _wait_healthy(hub)
     except BaseException:

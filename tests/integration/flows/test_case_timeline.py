@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.hub_process import new_config, start_hub, stop_hub
+from tests.support.hub_process import new_config, operator_token, start_hub, stop_hub
 
 pytestmark = pytest.mark.integration
 
@@ -16,7 +16,8 @@ def test_timeline_survives_a_restart(kafka_bootstrap: str, tmp_path_factory: pyt
                                      shared_dir: Path) -> None:
     config = new_config(kafka_bootstrap, tmp_path_factory)
     data = next((shared_dir / "samples" / "xgewerbeanzeige").glob("*anmeldung_bensheim*.xml")).read_bytes()
-    hub = start_hub(config)
+    token = operator_token(config)
+    hub = start_hub(config, token)
     try:
         answer = hub.post(data)
         assert answer.status == 202
@@ -27,7 +28,7 @@ def test_timeline_survives_a_restart(kafka_bootstrap: str, tmp_path_factory: pyt
         before = hub.wait_for_timeline(answer.body["case_id"], delivered)
     finally:
         stop_hub(hub)
-    restarted = start_hub(config)
+    restarted = start_hub(config, token)
     try:
         after = restarted.wait_for_timeline(answer.body["case_id"], lambda t: len(t) >= len(before))
         assert after == before

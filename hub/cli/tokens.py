@@ -1,0 +1,50 @@
+"""`hub token add|list`: API tokens for the specialist systems and the portal."""
+
+from __future__ import annotations
+
+import click
+
+from hub.auth.tokens import TokenFileError, TokenStore, add_token
+from hub.settings import get_settings
+
+
+@click.group(name="token")
+def token_group() -> None:
+    """Manage API tokens (stored as SHA-256 hashes in HUB_TOKENS_FILE, default <HUB_DATA_DIR>/tokens.toml)."""
+
+
+@token_group.command(name="add")
+@click.option("--system", required=True, help="Name of the system the token is for, e.g. 'Gewerbeamt Bensheim'.")
+@click.option("--authority", "authorities", multiple=True,
+              help="DVDV key (prefix:key) the system may send as and read for; repeat for several.")
+@click.option("--all-cases", is_flag=True, help="May read every case timeline (the citizen portal).")
+def add_command(system: str, authorities: tuple[str, ...], all_cases: bool) -> None:
+    """Create a token, store its hash and print the token once: keep it, it cannot be shown again.
+
+    Workers read the tokens file at start; restart them after adding a token.
+    """
+    if not authorities and not all_cases:
+        raise click.UsageError("give at least one --authority, or --all-cases")
+    path = get_settings().tokens_path
+    try:
+        token = add_token(path, system, authorities, all_cases=all_cases)
+    except TokenFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Token for {system} (stored as a hash in {path}):", err=True)
+    click.echo(token)
+
+
+@token_group.command(name="list")
+def list_command() -> None:
+    """List the systems that have tokens and what they may act for (never the tokens)."""
+    path = get_settings().tokens_path
+    try:
+        store = TokenStore.load(path)
+    except TokenFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not store.grants:
+        click.echo(f"No tokens in {path}: every API call except /healthz and /metrics is refused.")
+        return
+    for grant in store.grants.values():
+        scope = ", ".join(grant.authorities) or "-"
+        click.echo(f"{grant.system}: {scope}{' (all cases)' if grant.all_cases else ''}")

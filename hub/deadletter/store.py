@@ -1,0 +1,199 @@
+"""The current dead letters: read the compacted dead-letter topic to its end and fold it by key; write tombstones.
+
+The topic is keyed by the dead-letter id: the latest record under a key is the item, a tombstone (null value)
+removes it. Reading never joins a consumer group, so listing commits nothing and disturbs no worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
+from pydantic import ValidationError
+
+from hub.deadletter import BrokerUnavailable, DeadLetterError, TopicMissing
+from topics.catalogue import MAX_RECORD_BYTES
+from topics.envelope import DEADLETTER_HEADER, DeadLetter, from_headers
+
+log = logging.getLogger(__name__)
+
+CLIENT_ID = "municipal-hub-dlq"
+UNREADABLE_HEADER = "deadletter.unreadable_header"  # reason_code of a record whose hub-deadletter header is bad
+
+
+@dataclass(frozen=True)
+class ParkedItem:
+    """One parked record as it stands now: its key (`id`), why it was parked, the original bytes, where it sits."""
+
+    id: str
+    record: DeadLetter
+    payload: bytes
+    partition: int
+    offset: int
+
+
+class RecordLike(Protocol):
+    """What folding needs of a consumed record; kafka-python's ConsumerRecord has it, tests use plain objects."""
+
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes | None: ...
+    @property
+    def headers(self) -> Sequence[tuple[str, bytes]] | None: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def timestamp(self) -> int: ...
+
+
+class SendFuture(Protocol):
+    def get(self, timeout: float | None = None) -> Any: ...
+
+
+class Producer(Protocol):
+    """The part of kafka-python's KafkaProducer the tooling uses; tests pass a recorder."""
+
+    def send(self, topic: str, value: bytes | None = None, key: bytes | None = None,
+             headers: list[tuple[str, bytes]] | None = None, partition: int | None = None) -> SendFuture: ...
+
+    def flush(self, timeout: float | None = None) -> None: ...
+
+
+def fold(records: Iterable[RecordLike]) -> list[ParkedItem]:
+    """The items left after applying `records` in the order given; sorted by parked_at, then position.
+
+    A later record under a key replaces the earlier one, a null value removes the key. An empty value (b"") is a
+    real item (an empty body was parked). Records without a key cannot be addressed and are skipped.
+    """
+    current: dict[str, ParkedItem] = {}
+    for record in records:
+        if record.key is None:
+            log.warning("dead-letter record without key at partition %d offset %d skipped",
+                        record.partition, record.offset)
+            continue
+        item_id = record.key.decode("utf-8", errors="replace")
+        if record.value is None:
+            current.pop(item_id, None)
+            continue
+        current[item_id] = ParkedItem(item_id, _dead_letter(record, item_id), record.value, record.partition,
+                                      record.offset)
+    return sorted(current.values(), key=lambda i: (i.record.parked_at, i.partition, i.offset))
+
+
+def _dead_letter(record: RecordLike, item_id: str) -> DeadLetter:
+    """The record's DeadLetter header; a missing or invalid one becomes a stand-in, so the item stays visible."""
+    try:
+        found = from_headers(record.headers, DEADLETTER_HEADER, DeadLetter)
+    except ValidationError:
+        found = None
+        detail = f"the {DEADLETTER_HEADER} header is not a valid dead-letter record"
+    else:
+        detail = f"the record has no {DEADLETTER_HEADER} header"
+    if found is not None:
+        return found
+    parked_at = datetime.fromtimestamp(max(record.timestamp, 0) / 1000, UTC)
+    return DeadLetter(id=item_id, reason_code=UNREADABLE_HEADER, reason=detail, origin="unknown", parked_at=parked_at)
+
+
+def read_parked(bootstrap: str, topic: str, *, timeout_s: float = 30.0) -> list[ParkedItem]:
+    """Every item currently parked on `topic`, read up to the end offsets taken at the start.
+
+    Raises TopicMissing when the topic does not exist and BrokerUnavailable when Kafka does not answer or the
+    end is not reached within `timeout_s`.
+    """
+    _check_reachable(bootstrap, timeout_s)
+    try:
+        consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                 client_id=CLIENT_ID, allow_auto_create_topics=False,
+                                 bootstrap_timeout_ms=int(timeout_s * 1000))
+    except KafkaError as exc:
+        raise BrokerUnavailable(f"Kafka at {bootstrap} does not answer: {exc}") from exc
+    try:
+        records = _read_to_end(consumer, bootstrap, topic, timeout_s)
+    except KafkaError as exc:
+        raise BrokerUnavailable(f"reading {topic} from Kafka at {bootstrap} failed: {exc}") from exc
+    finally:
+        consumer.close()
+    records.sort(key=lambda r: (r.partition, r.offset))
+    return fold(records)
+
+
+def _check_reachable(bootstrap: str, timeout_s: float) -> None:
+    """Fail fast, and cleanly, when no bootstrap address accepts a TCP connection.
+
+    kafka-python leaks its sockets and network thread when a client's constructor cannot bootstrap, so the common
+    case (broker down, wrong address) is caught here before a client is built.
+    """
+    errors = []
+    for address in filter(None, (a.strip() for a in bootstrap.split(","))):
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout=min(timeout_s, 5.0)):
+                return
+        except (OSError, ValueError) as exc:
+            errors.append(f"{address}: {exc}")
+    raise BrokerUnavailable(f"Kafka at {bootstrap} does not answer ({'; '.join(errors) or 'no address'})")
+
+
+def _read_to_end(consumer: Any, bootstrap: str, topic: str, timeout_s: float) -> list[RecordLike]:
+    partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        raise TopicMissing(f"topic {topic} does not exist on {bootstrap}; check HUB_TOPIC_PREFIX, or let "
+                           "`hub run` create the topics")
+    assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+    consumer.assign(assigned)
+    end: dict[Any, int] = consumer.end_offsets(assigned)
+    consumer.seek_to_beginning(*assigned)
+    deadline = time.monotonic() + timeout_s
+    records: list[RecordLike] = []
+    pending = [tp for tp in assigned if consumer.position(tp) < end[tp]]
+    while pending:
+        if time.monotonic() > deadline:
+            raise BrokerUnavailable(f"reading {topic} did not reach its end within {timeout_s:.0f} s")
+        for tp, batch in consumer.poll(timeout_ms=500).items():
+            records += [r for r in batch if r.offset < end[tp]]  # later records are not part of this snapshot
+        pending = [tp for tp in pending if consumer.position(tp) < end[tp]]
+    return records
+
+
+def open_producer(bootstrap: str, *, timeout_s: float = 30.0) -> Any:
+    """A KafkaProducer that waits for every in-sync replica (acks=all) and takes records as large as the topics."""
+    _check_reachable(bootstrap, timeout_s)
+    try:
+        return KafkaProducer(bootstrap_servers=bootstrap, acks="all", client_id=CLIENT_ID,
+                             max_request_size=MAX_RECORD_BYTES, bootstrap_timeout_ms=int(timeout_s * 1000))
+    except KafkaError as exc:
+        raise BrokerUnavailable(f"Kafka at {bootstrap} does not answer: {exc}") from exc
+
+
+def produce(producer: Producer, topic: str, *, key: bytes | None, value: bytes | None,
+            headers: list[tuple[str, bytes]] | None = None, partition: int | None = None,
+            timeout_s: float = 30.0) -> None:
+    """Send one record and return only once Kafka has acknowledged it; BrokerUnavailable says why not."""
+    try:
+        future = producer.send(topic, value=value, key=key, headers=headers or [], partition=partition)
+        producer.flush(timeout=timeout_s)
+        future.get(timeout=timeout_s)
+    except KafkaError as exc:
+        raise BrokerUnavailable(f"Kafka did not acknowledge the record on {topic}: {exc}") from exc
+
+
+def tombstone(producer: Producer, topic: str, item_id: str, *, partition: int | None = None,
+              timeout_s: float = 30.0) -> None:
+    """Remove the item `item_id` from `topic`: a null value under its key, acknowledged before returning.
+
+    Pass the item's `partition`: compaction works per partition, so the tombstone must land beside the item.
+    """
+    if not item_id:
+        raise DeadLetterError("a tombstone needs the item's id")
+    produce(producer, topic, key=item_id.encode(), value=None, partition=partition, timeout_s=timeout_s)
