@@ -74,6 +74,9 @@ def run(no_topics: bool) -> None:
     except (SecretsError, TokenFileError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"HTTP API on http://{settings.http_host}:{settings.http_port}/api/v1/messages")
+    if not hub_app.tokens.grants:
+        click.echo(f"No API tokens in {settings.tokens_path}: every call except /healthz and /metrics gets 401. "
+                   "Create one with `hub token add --system NAME --authority KEY` and restart.")
     from faust.worker import Worker
 
     logging.basicConfig(level=logging.INFO)
