@@ -9,9 +9,7 @@ XSD validation before has already fixed where each one may occur.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
 
 from lxml import etree
 from pydantic import ValidationError
@@ -31,13 +29,13 @@ from connectors.building.municipality import municipality
 from connectors.building.schema import validate
 from connectors.building.status_labels import CODELIST_URI, status_codelist, status_label
 from connectors.errors import (
-    ConnectorError,
     InvalidField,
     MissingField,
     UnknownMessageType,
     UnknownStandard,
     UnsupportedVersion,
 )
+from connectors.findings import Findings
 from connectors.secure_xml import local_name, namespace
 
 HEAD = "nachrichtenkopf.g2g"
@@ -45,7 +43,6 @@ IDENT = f"{HEAD}/identifikation.nachricht"
 STATUS_MESSAGE = "prozessnachrichten.statusFuerAntragsportal"
 _ROOT = re.compile(r"^(?P<kind>[A-Za-z][\w.]*?)\.(?P<code>\d{4})$")
 _BEZUG_PARTS = ("referenz", "vorgang", "bezugNachricht")
-T = TypeVar("T")
 
 
 def check_namespace(root: etree._Element) -> None:
@@ -140,29 +137,6 @@ def portalstatus(root: etree._Element) -> Portalstatus:
     return Portalstatus(code=code, label=status_label(code), codelist_version=status_codelist().version)
 
 
-class _Errors:
-    """Collects independent errors of one message so a sender learns all of them at once."""
-
-    def __init__(self) -> None:
-        self.found: list[ConnectorError] = []
-
-    def attempt(self, check: Callable[[], T]) -> T | None:
-        try:
-            return check()
-        except ConnectorError as error:
-            self.found.append(error)
-            return None
-
-    def raise_if_any(self, message_id: str | None) -> None:
-        if not self.found:
-            return
-        for error in self.found:
-            error.message_id = error.message_id or message_id
-        first = self.found[0]
-        first.related = tuple(self.found[1:])
-        raise first
-
-
 def parse_xbau(tree: etree._ElementTree) -> XBauNachricht:
     """Validate a securely parsed XBau message against its XSD, then extract routing, case and status data.
 
@@ -178,11 +152,11 @@ def parse_xbau(tree: etree._ElementTree) -> XBauNachricht:
             error.message_id = error.message_id or readable_id
         raise
     kind, code = message_type(root)
-    errors = _Errors()
+    errors = Findings()
     message_id = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtenUUID", ""))
     typ = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtentyp/code", ""))
     if typ is not None and typ != code:
-        errors.found.append(InvalidField(f"nachrichtentyp {typ} contradicts the root element {local_name(root)}",
+        errors.add(InvalidField(f"nachrichtentyp {typ} contradicts the root element {local_name(root)}",
                                          field=f"{IDENT}/nachrichtentyp/code"))
     created_field = f"{IDENT}/erstellungszeitpunkt"
     created = errors.attempt(lambda: timestamp(required(root, created_field, ""), created_field))

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from connectors.behoerde import Behoerde
 from connectors.reading import Reading
 from connectors.registration.derive import derive
-from connectors.registration.model import STANDARD, Behoerde, Meldenachricht, is_xmeld_namespace
+from connectors.registration.model import STANDARD, Meldenachricht, is_xmeld_namespace
 from connectors.registration.parse import parse_meldenachricht, recognise
 from connectors.registration.versions import VERSIONS, VersionTable
 from connectors.secure_xml import namespace

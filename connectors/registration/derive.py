@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from connectors.behoerde import Behoerde
 from connectors.errors import MissingField
 from connectors.minimise import minimise
-from connectors.registration.model import Behoerde
 from connectors.registration.paths import display, select
 from connectors.registration.versions import Kopf
 from connectors.secure_xml import namespace

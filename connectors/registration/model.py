@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from connectors.behoerde import Behoerde
+
 STANDARD = "XMeld"
 # Every XMeld version has its own namespace, e.g. http://www.osci.de/xmeld243 for 2.4.3; the version table says which.
 NAMESPACE_PATTERN = re.compile(r"^http://www\.osci\.de/xmeld(?P<tag>\d[0-9a-z]*)$")
@@ -16,20 +18,6 @@ AGS_PATTERN = r"^\d{8}$"
 def is_xmeld_namespace(uri: str) -> bool:
     """True for any XMeld namespace, read or not (an unread version is refused as such, not as unknown)."""
     return NAMESPACE_PATTERN.match(uri) is not None
-
-
-class Behoerde(BaseModel):
-    """An authority as XÖV addresses it: DVDV prefix and key, e.g. ags:06431002."""
-
-    model_config = ConfigDict(frozen=True)
-
-    praefix: str = Field(min_length=1)
-    kennung: str = Field(min_length=1)
-    name: str | None = None
-
-    @property
-    def dvdv(self) -> str:
-        return f"{self.praefix}:{self.kennung}"
 
 
 class Meldenachricht(BaseModel):

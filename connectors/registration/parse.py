@@ -6,31 +6,29 @@ Every independent problem is reported: the first ConnectorError is raised with t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 from lxml import etree
 from pydantic import ValidationError
 
+from connectors.behoerde import Behoerde
 from connectors.errors import (
-    ConnectorError,
     InvalidField,
     MissingField,
     UnknownMessageType,
     UnknownStandard,
     UnsupportedVersion,
 )
+from connectors.findings import Findings
 from connectors.registration.errors import SchemaUnavailable
-from connectors.registration.model import Behoerde, Meldenachricht, is_xmeld_namespace
+from connectors.registration.model import Meldenachricht, is_xmeld_namespace
 from connectors.registration.paths import described, display, select, texts
 from connectors.registration.schema import Schema, load_schema
 from connectors.registration.validate import SCOPE, validate
 from connectors.registration.versions import VERSIONS, MessageSpec, VersionSpec, VersionTable, version_for_namespace
 from connectors.secure_xml import local_name, namespace
 
-T = TypeVar("T")
 _AGS = re.compile(r"\d{8}")
 
 
@@ -64,39 +62,6 @@ def schema_for(spec: VersionSpec, shared_dir: Path) -> Schema:
             raise SchemaUnavailable(f"version table entry XMeld {spec.version} {element} ({message.code}) disagrees "
                                     f"with {spec.message_code_list} in {'/'.join(spec.schema)}")
     return schema
-
-
-class _Findings:
-    """Independent errors of one message; a finding already implied by an earlier one (same field, or below a
-    missing element) is dropped so the schema check and the extraction do not report one gap twice."""
-
-    def __init__(self) -> None:
-        self.found: list[ConnectorError] = []
-
-    def add(self, error: ConnectorError) -> None:
-        for earlier in self.found:
-            if earlier.field and error.field and (
-                (type(earlier) is type(error) and earlier.field == error.field)
-                or (isinstance(earlier, MissingField) and error.field.startswith(f"{earlier.field}/"))
-            ):
-                return
-        self.found.append(error)
-
-    def attempt(self, check: Callable[[], T]) -> T | None:
-        try:
-            return check()
-        except ConnectorError as error:
-            self.add(error)
-            return None
-
-    def raise_if_any(self, message_id: str | None) -> None:
-        if not self.found:
-            return
-        for error in self.found:
-            error.message_id = error.message_id or message_id
-        first = self.found[0]
-        first.related = tuple(self.found[1:])
-        raise first
 
 
 class _Extract:
@@ -169,7 +134,7 @@ def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
     schema = schema_for(spec, shared_dir)
     kopf, handler, element = spec.kopf, message.handler, local_name(root)
     read = _Extract(root, spec)
-    findings = _Findings()
+    findings = Findings()
     message_id = findings.attempt(lambda: read.required(kopf.message_id))
     typ = findings.attempt(lambda: read.required(kopf.message_type))
     if typ is not None and typ != message.code:

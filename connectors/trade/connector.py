@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from connectors.behoerde import Behoerde
 from connectors.reading import Reading
 from connectors.secure_xml import namespace
 from connectors.trade.derive import derive
-from connectors.trade.model import NAMESPACE_PREFIX, STANDARD, Behoerde, Gewerbemeldung
+from connectors.trade.model import NAMESPACE_PREFIX, STANDARD, Gewerbemeldung
 from connectors.trade.parse import parse_gewerbemeldung
 from topics.envelope import Envelope, case_id_for
 

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from connectors.behoerde import Behoerde
 from connectors.errors import MissingField
 from connectors.minimise import minimise
 from connectors.secure_xml import namespace
-from connectors.trade.model import Behoerde
 
 # The recipient's own reader entry is part of every copy; without it the message would name no reader.
 ALWAYS_KEPT = "nachrichtenkopf/leser"

@@ -7,26 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from connectors.behoerde import Behoerde
+
 STANDARD = "XGewerbeanzeige"
 NAMESPACE_PREFIX = "http://www.xgewerbeanzeige.de/spezifikation/"
 SUPPORTED_MAJOR = 2
 
 Meldungsart = Literal["anmeldung", "ummeldung", "abmeldung"]
 MELDUNGSARTEN: tuple[Meldungsart, ...] = ("anmeldung", "ummeldung", "abmeldung")
-
-
-class Behoerde(BaseModel):
-    """An authority as XÖV addresses it: DVDV prefix and key, e.g. MELDID:06431002."""
-
-    model_config = ConfigDict(frozen=True)
-
-    praefix: str = Field(min_length=1)
-    kennung: str = Field(min_length=1)
-    name: str | None = None
-
-    @property
-    def dvdv(self) -> str:
-        return f"{self.praefix}:{self.kennung}"
 
 
 class Meldung(BaseModel):

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import TypeVar
 
 from lxml import etree
 from pydantic import ValidationError
 
+from connectors.behoerde import Behoerde
 from connectors.errors import (
-    ConnectorError,
     InvalidField,
     MissingField,
     UnknownMessageType,
     UnknownStandard,
     UnsupportedVersion,
 )
+from connectors.findings import Findings
 from connectors.secure_xml import local_name, namespace
 from connectors.trade.model import (
     MELDUNGSARTEN,
     NAMESPACE_PREFIX,
     SUPPORTED_MAJOR,
-    Behoerde,
     Gewerbemeldung,
     Meldung,
     Meldungsart,
@@ -32,7 +30,6 @@ from connectors.trade.model import (
 
 _ROOT = re.compile(r"^(?P<kind>[a-z]+)\.gewerbemeldung\.(?P<code>\d{4})$")
 _VERSION = re.compile(r"^(?P<major>\d+)\.(?P<minor>\d+)$")
-T = TypeVar("T")
 
 
 class _Reader:
@@ -129,29 +126,6 @@ def _meldung(reader: _Reader, satz: etree._Element, index: int) -> Meldung:
     )
 
 
-class _Errors:
-    """Collects independent errors of one message so a sender learns all of them at once."""
-
-    def __init__(self) -> None:
-        self.found: list[ConnectorError] = []
-
-    def attempt(self, check: Callable[[], T]) -> T | None:
-        try:
-            return check()
-        except ConnectorError as error:
-            self.found.append(error)
-            return None
-
-    def raise_if_any(self, message_id: str | None) -> None:
-        if not self.found:
-            return
-        for error in self.found:
-            error.message_id = error.message_id or message_id
-        first = self.found[0]
-        first.related = tuple(self.found[1:])
-        raise first
-
-
 def parse_gewerbemeldung(tree: etree._ElementTree) -> Gewerbemeldung:
     """Extract routing and status data from a securely parsed XGewerbeanzeige message.
 
@@ -163,12 +137,12 @@ def parse_gewerbemeldung(tree: etree._ElementTree) -> Gewerbemeldung:
     head = reader.find(root, "nachrichtenkopf")
     if head is None:
         raise MissingField("nachrichtenkopf is missing", field="nachrichtenkopf")
-    errors = _Errors()
+    errors = Findings()
     ident = "nachrichtenkopf/identifikation.nachricht"
     reader.message_id = errors.attempt(lambda: reader.required(root, f"{ident}/nachrichtenUUID", "."))
     typ = errors.attempt(lambda: reader.required(root, f"{ident}/nachrichtentyp/code", "."))
     if typ is not None and typ != code:
-        errors.found.append(InvalidField(f"nachrichtentyp {typ} contradicts the root element {local_name(root)}",
+        errors.add(InvalidField(f"nachrichtentyp {typ} contradicts the root element {local_name(root)}",
                                          field=f"{ident}/nachrichtentyp"))
     created_field = f"{ident}/erstellungszeitpunkt"
     created = errors.attempt(lambda: reader.as_time(reader.required(root, created_field, "."), created_field))
@@ -176,14 +150,14 @@ def parse_gewerbemeldung(tree: etree._ElementTree) -> Gewerbemeldung:
     leser = errors.attempt(lambda: reader.behoerde(head, "leser"))
     saetze = root.findall(reader.path("satz"))
     if not saetze:
-        errors.found.append(MissingField("the message holds no satz (notification record)", field="satz"))
+        errors.add(MissingField("the message holds no satz (notification record)", field="satz"))
     meldungen = []
     for index, satz in enumerate(saetze, start=1):
         meldung = errors.attempt(partial(_meldung, reader, satz, index))
         if meldung is not None:
             meldungen.append(meldung)
     if len({m.gemeinde_ags for m in meldungen}) > 1:
-        errors.found.append(InvalidField("the records of one message name different municipalities",
+        errors.add(InvalidField("the records of one message name different municipalities",
                                          field="satz/gemeindeSchluessel"))
     errors.raise_if_any(reader.message_id)
     assert reader.message_id and created and autor and leser  # raise_if_any left no gaps
