@@ -87,7 +87,7 @@ class Dispatcher:
             return InboxOffer(authority.key, envelope, payload)
         error = await self._attempt(channel, authority.key, envelope.message_id, envelope.case_id, payload)
         if error is None:
-            await self._accepted(envelope.case_id, envelope.message_id, envelope.standard, authority.key, channel)
+            await self._delivered(envelope.case_id, envelope.message_id, envelope.standard, authority.key, channel)
             return None
         max_attempts = channel.max_attempts if isinstance(channel, WebhookChannel) else PORTAL_ATTEMPTS
         state = Attempt(target="recipient", recipient=authority.key, message_id=envelope.message_id,
@@ -117,7 +117,7 @@ class Dispatcher:
             error = await self._attempt(channel, authority.key, state.message_id, state.case_id, payload)
             max_attempts = channel.max_attempts if isinstance(channel, WebhookChannel) else PORTAL_ATTEMPTS
             if error is None:
-                await self._accepted(state.case_id, state.message_id, state.standard, authority.key, channel)
+                await self._delivered(state.case_id, state.message_id, state.standard, authority.key, channel)
                 return
         if error is not None:
             await self._next(state.model_copy(update={"attempts": state.attempts + 1, "last_error": error}),
@@ -158,10 +158,12 @@ class Dispatcher:
                                               message_id=state.message_id, standard=state.standard,
                                               recipient=state.recipient, reason=record.reason))
 
-    async def _accepted(self, case_id: str, message_id: str, standard: str | None, recipient: str,
-                        channel: WebhookChannel | FolderChannel) -> None:
-        if isinstance(channel, WebhookChannel):  # a 2xx is the recipient's acknowledgement; a folder gives none
-            await self.hub.status(StatusEvent(case_id=case_id, status=Status.ACCEPTED, message_id=message_id,
+    async def _delivered(self, case_id: str, message_id: str, standard: str | None, recipient: str,
+                         channel: WebhookChannel | FolderChannel) -> None:
+        """File the delivery; a webhook's 2xx is also the recipient's acknowledgement, a folder gives none."""
+        statuses = (Status.DELIVERED, Status.ACCEPTED) if isinstance(channel, WebhookChannel) else (Status.DELIVERED,)
+        for status in statuses:
+            await self.hub.status(StatusEvent(case_id=case_id, status=status, message_id=message_id,
                                               standard=standard, recipient=recipient))
 
     async def _attempt(self, channel: WebhookChannel | FolderChannel, recipient: str, message_id: str,

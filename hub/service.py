@@ -187,7 +187,8 @@ class Hub:
             await self.send(delivery.topic, event.case_id.encode(), delivery.payload,
                             [to_header(ENVELOPE_HEADER, delivery.envelope)])
             DELIVERIES.labels(event.standard, delivery.recipient.role).inc()
-            await self._step(event, Status.DELIVERED, recipient=delivery.recipient.key)
+            if delivery.recipient.authority.delivery is None:  # it reads its stream; else its channel reports
+                await self._step(event, Status.DELIVERED, recipient=delivery.recipient.key)
         self.dedup.remember(event.case_id, event.message_id)
         betrieb = event.attributes.get("gewerbebetrieb_id")
         if betrieb:
@@ -213,6 +214,8 @@ class Hub:
             await self.send(self.catalogue.outbound(sent.standard, office.key), sent.case_id.encode(),
                             forward.notice.payload, [to_header(ENVELOPE_HEADER, envelope)])
             DELIVERIES.labels(sent.standard, office.role).inc()
+            if office.delivery is not None:
+                continue  # its channel reports delivery
             await self.status(StatusEvent(case_id=sent.case_id, status=Status.DELIVERED, message_id=sent.message_id,
                                           standard=sent.standard, message_type=sent.message_type,
                                           recipient=office.key, reason=relocation.REASON))

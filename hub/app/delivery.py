@@ -53,8 +53,14 @@ def wire_delivery(app: faust.App, hub: Hub, inboxes: Any, status_topic: Any, set
                                                  Origin(message.topic, message.partition, message.offset))
                 if offered is not None:
                     key = offered.authority.encode()
-                    inbox = offer(Inbox.model_validate(inboxes[key]), offered.envelope, offered.payload)
-                    inboxes[key] = inbox.model_dump(mode="json")
+                    before = Inbox.model_validate(inboxes[key])
+                    inbox = offer(before, offered.envelope, offered.payload)
+                    if inbox != before:  # a replayed or repeated record is not offered twice
+                        inboxes[key] = inbox.model_dump(mode="json")
+                        await hub.status(StatusEvent(
+                            case_id=offered.envelope.case_id, status=Status.DELIVERED,
+                            message_id=offered.envelope.message_id, standard=offered.envelope.standard,
+                            message_type=offered.envelope.message_type, recipient=offered.authority))
 
     retries = app.topic(hub.catalogue.delivery_retry, key_serializer="raw", value_serializer="raw",
                         allow_empty=True)
