@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from kafka import KafkaAdminClient
@@ -43,9 +44,19 @@ def ensure_topics(
                 raise TopicAdminError(f"could not create topics {batch[0].name} … {batch[-1].name}: {exc}") from exc
             created += [t.name for t in batch]
             progress(f"created {len(created)} of {len(missing)} missing topics")
-        absent = [t.name for t in missing if t.name not in set(admin.list_topics())]
-        if absent:
-            raise TopicAdminError(f"topics still missing after creation: {', '.join(absent[:5])}")
+        _await_visible(admin, [t.name for t in missing])
         return created
     finally:
         admin.close()
+
+
+def _await_visible(admin: KafkaAdminClient, names: list[str], timeout_s: float = 30.0) -> None:
+    """Wait until the broker's metadata lists every topic in `names`; created topics appear with a short lag."""
+    deadline = time.monotonic() + timeout_s
+    absent = list(names)
+    while absent:
+        absent = [name for name in absent if name not in set(admin.list_topics())]
+        if absent and time.monotonic() > deadline:
+            raise TopicAdminError(f"topics still missing {timeout_s:.0f} s after creation: {', '.join(absent[:5])}")
+        if absent:
+            time.sleep(0.2)

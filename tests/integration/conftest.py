@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hub.settings import Settings
-from tests.support.hub_process import RunningHub, new_config, operator_token, start_hub, stop_hub
+from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +25,4 @@ def running_hub(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) 
         yield hub
     finally:
         stop_hub(hub)
+        drop_topics(hub)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kafka import KafkaConsumer
+from kafka import KafkaAdminClient, KafkaConsumer
 
 from hub.app.factory import load_routing
 from hub.auth.tokens import add_token
@@ -203,3 +203,15 @@ def _wait_healthy(hub: RunningHub) -> None:
             pass
         time.sleep(0.5)
     raise AssertionError(f"hub did not become healthy in {START_TIMEOUT_S}s:\n{hub.log_path.read_text()[-4000:]}")
+
+
+def drop_topics(hub: RunningHub) -> None:
+    """Delete the deployment's topics after its tests, so the session broker stays small and fast."""
+    admin = KafkaAdminClient(bootstrap_servers=hub.bootstrap, client_id="test-cleanup")
+    try:
+        mine = [t for t in admin.list_topics()
+                if t.startswith(hub.catalogue.prefix) or t.startswith(f"{hub.catalogue.app_id}-")]
+        for start in range(0, len(mine), 200):
+            admin.delete_topics(mine[start:start + 200])
+    finally:
+        admin.close()

@@ -16,7 +16,7 @@ import pytest
 
 from hub.delivery.signing import HEADER_IDEMPOTENCY_KEY, verify
 from hub.settings import Settings
-from tests.support.hub_process import RunningHub, new_config, operator_token, start_hub, stop_hub
+from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub
 from tests.support.recipient_server import RecipientServer, recipient_server
 
 pytestmark = pytest.mark.integration
@@ -74,6 +74,7 @@ def delivery_hub(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory)
             yield DeliveryHub(hub, server, folder, config.env, tokens)
         finally:
             stop_hub(hub)
+            drop_topics(hub)
 
 
 def _wait(condition: Any, what: str, timeout_s: float = 60) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.hub_process import new_config, operator_token, start_hub, stop_hub
+from tests.support.hub_process import drop_topics, new_config, operator_token, start_hub, stop_hub
 
 pytestmark = pytest.mark.integration
 
@@ -34,3 +34,4 @@ def test_timeline_survives_a_restart(kafka_bootstrap: str, tmp_path_factory: pyt
         assert after == before
     finally:
         stop_hub(restarted)
+        drop_topics(restarted)
