@@ -13,24 +13,18 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
-from lxml import etree
-
+from connectors.codelist import read_codelist
 from connectors.errors import InvalidField
 from hub.settings import get_settings
 
 CODELIST_FILE = ("xoev", "codelists", "urn_xoev-de_xbau_codeliste_statusbauportal_3.0.xml")
 CODELIST_URI = "urn:xoev-de:xbau:codeliste:statusbauportal"
 STATUS_FIELD = "statusAntragsportal/code"
-_GC = "http://docs.oasis-open.org/codelist/ns/genericode/1.0/"
-
-
-class CodelistError(RuntimeError):
-    """The code list file is missing or not the statusbauportal list: a deployment fault, not a bad message."""
 
 
 @dataclass(frozen=True)
 class Codelist:
-    """A genericode code list reduced to what the hub needs: identity, version and label per code."""
+    """The statusbauportal code list reduced to what the hub needs: identity, version and label per code."""
 
     uri: str
     version: str
@@ -42,24 +36,8 @@ def codelist_path() -> Path:
 
 
 def _read(path: Path) -> Codelist:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
-    try:
-        root = etree.parse(str(path), parser=parser).getroot()
-    except (OSError, etree.XMLSyntaxError) as exc:
-        raise CodelistError(f"cannot read the statusbauportal code list {path}: {exc}") from exc
-    uri = root.findtext("Identification/CanonicalUri", default="").strip()
-    version = root.findtext("Identification/Version", default="").strip()
-    if root.tag != f"{{{_GC}}}CodeList" or uri != CODELIST_URI or not version:
-        raise CodelistError(f"{path} is not the genericode code list {CODELIST_URI}")
-    labels: dict[str, str] = {}
-    for row in root.iterfind("SimpleCodeList/Row"):
-        values = {v.get("ColumnRef"): (v.findtext("SimpleValue") or "").strip() for v in row.iterfind("Value")}
-        code, label = values.get("code"), values.get("beschreibung")
-        if code and label:
-            labels[code] = label
-    if not labels:
-        raise CodelistError(f"{path} holds no codes")
-    return Codelist(uri=uri, version=version, labels=MappingProxyType(labels))
+    codelist = read_codelist(path, CODELIST_URI, key="code", name="beschreibung")
+    return Codelist(uri=codelist.uri, version=codelist.version, labels=MappingProxyType(dict(codelist.entries)))
 
 
 _lock = threading.Lock()

@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from connectors.codelist import Codelist
 from hub.delivery.channels import DeliveryChannel
-from hub.routing.codelists import Codelist, read_codelist
+from hub.routing.codelists import read_codelist
 from hub.routing.errors import ConfigError
 
 T = TypeVar("T", bound=BaseModel)
