@@ -141,8 +141,8 @@ class Dispatcher:
             await self._give_up(state, payload)
             return
         due = self.clock() + policy.delay(state.attempts, self.rng)
-        key = (state.recipient or PORTAL).encode()
-        await self.hub.send(self.hub.catalogue.delivery_retry, key, payload,
+        key = state.recipient or PORTAL
+        await self.hub.send(self.hub.catalogue.delivery_retry(key), key.encode(), payload,
                             [to_header(DELIVERY_HEADER, state.model_copy(update={"due_at": due}))])
 
     async def _give_up(self, state: Attempt, payload: bytes) -> None:

@@ -109,10 +109,12 @@ BETRIEBE_CHANGELOG = TopicSpec(
 )
 
 DELIVERY_RETRY = TopicSpec(
-    name="hub.delivery.retry",
+    name="hub.delivery.retry.{recipient}",
     key="recipient authority (or 'portal')",
-    description="Failed webhook deliveries waiting for their next attempt; delivery state in header hub-delivery.",
+    description="One per served recipient (and the portal): its failed deliveries waiting for their next attempt, "
+                "state in header hub-delivery; its own topic, so its backoff never delays anyone else.",
     retention_ms=7 * DAY_MS,
+    partitions=1,
 )
 INBOX_ACKS = TopicSpec(
     name="hub.inbox.acks",
@@ -131,7 +133,7 @@ INBOX_CHANGELOG = TopicSpec(
 )
 
 STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, BUILDING_INGEST, REGISTRATION_INGEST, TRADE_BETRIEB, STATUS,
-                                        DEADLETTER, DELIVERY_RETRY, INBOX_ACKS)
+                                        DEADLETTER, INBOX_ACKS)
 ROUTED_CHANGELOG = TopicSpec(
     name="{app_id}-routed-changelog",
     key="case id",
@@ -194,9 +196,9 @@ class Catalogue:
     def trade_betrieb(self) -> str:
         return self.name(TRADE_BETRIEB)
 
-    @property
-    def delivery_retry(self) -> str:
-        return self.name(DELIVERY_RETRY)
+    def delivery_retry(self, recipient: str) -> str:
+        """The retry stream of one served recipient, or of the portal push (recipient 'portal')."""
+        return self.name(DELIVERY_RETRY, recipient=recipient)
 
     @property
     def inbox_acks(self) -> str:
@@ -221,9 +223,11 @@ class Catalogue:
         """The recipient's own outbound stream for messages of `standard`."""
         return self.name(OUTBOUND_BY_STANDARD[standard], recipient=recipient)
 
-    def all_topics(self, streams: Mapping[str, Iterable[str]]) -> list[ResolvedTopic]:
-        """Every topic the hub needs, given per standard the authorities with an outbound stream."""
+    def all_topics(self, streams: Mapping[str, Iterable[str]], served: Iterable[str] = ()) -> list[ResolvedTopic]:
+        """Every topic the hub needs, given per standard the authorities with an outbound stream, and the
+        recipients the hub serves itself (each with a retry stream)."""
         topics = [ResolvedTopic(self.name(spec), spec) for spec in STATIC_TOPICS]
+        topics += [ResolvedTopic(self.delivery_retry(r), DELIVERY_RETRY) for r in sorted(set(served))]
         topics += [ResolvedTopic(self.name(spec), spec) for spec in TABLE_CHANGELOGS]
         for standard, recipients in streams.items():
             spec = OUTBOUND_BY_STANDARD[standard]

@@ -8,23 +8,29 @@ import faust
 
 from hub.app.records import record_headers
 from hub.delivery.channels import Secrets, SecretsError, WebhookChannel, load_secrets
-from hub.dispatch import Dispatcher
+from hub.dispatch import PORTAL, Dispatcher
 from hub.inbox.state import Inbox, acknowledge, offer
+from hub.pipeline import Routing
 from hub.service import Hub, Origin
 from hub.settings import Settings
 from topics.envelope import Status, StatusEvent
 
 
-def served_topics(hub: Hub) -> list[str]:
-    """Outbound streams of every authority that has a delivery channel."""
-    directory, catalogue = hub.routing.directory, hub.catalogue
-    topics = []
-    for standard, keys in hub.routing.rules.outbound_streams(directory).items():
+def served_streams(routing: Routing) -> list[tuple[str, str]]:
+    """(outbound topic, authority) of every recipient the hub serves itself: those with a delivery channel."""
+    directory, catalogue = routing.directory, routing.catalogue
+    streams = []
+    for standard, keys in routing.rules.outbound_streams(directory).items():
         for key in keys:
             authority = directory.authority(key)
             if authority is not None and authority.delivery is not None:
-                topics.append(catalogue.outbound(standard, key))
-    return topics
+                streams.append((catalogue.outbound(standard, key), key))
+    return streams
+
+
+def retry_recipients(routing: Routing) -> list[str]:
+    """Everyone with a retry stream: each served recipient, and the portal push."""
+    return sorted({key for _topic, key in served_streams(routing)} | {PORTAL})
 
 
 def check_secrets(hub: Hub, secrets: Secrets | None) -> None:
@@ -41,34 +47,35 @@ def wire_delivery(app: faust.App, hub: Hub, inboxes: Any, status_topic: Any, set
     check_secrets(hub, secrets)
     dispatcher = Dispatcher(hub, secrets, retry_base_s=settings.retry_base_s,
                             retry_max_delay_s=settings.retry_max_delay_s)
-    topics = served_topics(hub)
-    if topics:
-        outbound = app.topic(*topics, key_serializer="raw", value_serializer="raw", allow_empty=True)
 
-        @app.agent(outbound, concurrency=1, name="delivery")
-        async def deliver(stream: Any) -> None:
-            async for event in stream.events():
-                message = event.message
-                offered = await dispatcher.serve(event.value or b"", record_headers(message.headers),
-                                                 Origin(message.topic, message.partition, message.offset))
-                if offered is not None:
-                    key = offered.authority.encode()
-                    before = Inbox.model_validate(inboxes[key])
-                    inbox = offer(before, offered.envelope, offered.payload)
-                    if inbox != before:  # a replayed or repeated record is not offered twice
-                        inboxes[key] = inbox.model_dump(mode="json")
-                        await hub.status(StatusEvent(
-                            case_id=offered.envelope.case_id, status=Status.DELIVERED,
-                            message_id=offered.envelope.message_id, standard=offered.envelope.standard,
-                            message_type=offered.envelope.message_type, recipient=offered.authority))
+    async def deliver(stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            offered = await dispatcher.serve(event.value or b"", record_headers(message.headers),
+                                             Origin(message.topic, message.partition, message.offset))
+            if offered is not None:
+                key = offered.authority.encode()
+                before = Inbox.model_validate(inboxes[key])
+                inbox = offer(before, offered.envelope, offered.payload)
+                if inbox != before:  # a replayed or repeated record is not offered twice
+                    inboxes[key] = inbox.model_dump(mode="json")
+                    await hub.status(StatusEvent(
+                        case_id=offered.envelope.case_id, status=Status.DELIVERED,
+                        message_id=offered.envelope.message_id, standard=offered.envelope.standard,
+                        message_type=offered.envelope.message_type, recipient=offered.authority))
 
-    retries = app.topic(hub.catalogue.delivery_retry, key_serializer="raw", value_serializer="raw",
-                        allow_empty=True)
-
-    @app.agent(retries, concurrency=1, name="delivery-retry")
     async def retry(stream: Any) -> None:
         async for event in stream.events():
             await dispatcher.retry(event.value or b"", record_headers(event.message.headers))
+
+    # One agent per served recipient's stream and per retry stream: a slow or dead recipient holds up only itself.
+    for topic, _key in served_streams(hub.routing):
+        channel = app.topic(topic, key_serializer="raw", value_serializer="raw", allow_empty=True)
+        app.agent(channel, concurrency=1, name=f"deliver-{topic}")(deliver)
+    for recipient in retry_recipients(hub.routing):
+        topic = hub.catalogue.delivery_retry(recipient)
+        channel = app.topic(topic, key_serializer="raw", value_serializer="raw", allow_empty=True)
+        app.agent(channel, concurrency=1, name=f"retry-{topic}")(retry)
 
     acks = app.topic(hub.catalogue.inbox_acks, key_serializer="raw", value_serializer="raw")
 

@@ -22,10 +22,12 @@ class Call:
 
 @dataclass
 class RecipientServer:
-    """Answers 503 to the first `fail_first[path]` calls of a path (forever for -1), then 200."""
+    """Answers 503 to the first `fail_first[path]` calls of a path (forever for -1), then 200; a path in `slow`
+    waits that many seconds before answering (longer than the hub's timeout: it never answers in time)."""
 
     port: int
     fail_first: dict[str, int] = field(default_factory=dict)
+    slow: dict[str, float] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -37,12 +39,17 @@ class RecipientServer:
             return [c for c in self.calls if c.path == path]
 
     def heal(self, path: str) -> None:
-        """From now on `path` answers 200."""
+        """From now on `path` answers 200 at once."""
         with self.lock:
             self.fail_first[path] = 0
+            self.slow.pop(path, None)
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
+        with self.lock:
+            delay = self.slow.get(request.path, 0.0)
+        if delay:
+            await asyncio.sleep(delay)
         with self.lock:
             earlier = sum(1 for c in self.calls if c.path == request.path)
             limit = self.fail_first.get(request.path, 0)
@@ -58,9 +65,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def recipient_server(fail_first: dict[str, int] | None = None) -> Iterator[RecipientServer]:
+def recipient_server(fail_first: dict[str, int] | None = None,
+                     slow: dict[str, float] | None = None) -> Iterator[RecipientServer]:
     """Run a RecipientServer on 127.0.0.1 in a thread of its own for the duration of the block."""
-    server = RecipientServer(_free_port(), dict(fail_first or {}))
+    server = RecipientServer(_free_port(), dict(fail_first or {}), dict(slow or {}))
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     app = web.Application()
