@@ -24,6 +24,7 @@ from hub.delivery.retry import RetryPolicy
 from hub.delivery.signing import idempotency_key, signed_headers
 from hub.delivery.webhook import post_message
 from hub.service import Hub, Origin
+from monitoring.metrics import DELIVERY_ATTEMPTS
 from topics.envelope import ENVELOPE_HEADER, DeadLetter, Envelope, Status, StatusEvent, from_headers, to_header
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,12 @@ class Dispatcher:
     async def _attempt(self, channel: WebhookChannel | FolderChannel, recipient: str, message_id: str,
                        case_id: str, payload: bytes) -> str | None:
         """One delivery attempt; the error text, or None on success."""
+        error = await self._try(channel, recipient, message_id, case_id, payload)
+        DELIVERY_ATTEMPTS.labels(channel.channel, "ok" if error is None else "failed").inc()
+        return error
+
+    async def _try(self, channel: WebhookChannel | FolderChannel, recipient: str, message_id: str,
+                   case_id: str, payload: bytes) -> str | None:
         if isinstance(channel, FolderChannel):
             try:
                 await asyncio.to_thread(write_atomically, channel.path,
@@ -200,4 +207,5 @@ class Dispatcher:
             return f"cannot sign for the portal: {exc}"
         async with aiohttp.ClientSession() as session:
             outcome = await post_message(session, portal.url, body, headers, timeout_s=5.0)
+        DELIVERY_ATTEMPTS.labels(PORTAL, "ok" if outcome.ok else "failed").inc()
         return None if outcome.ok else outcome.error or f"HTTP {outcome.status}"

@@ -24,6 +24,12 @@ DELIVERIES = Counter(
     ["standard", "role"],
     registry=REGISTRY,
 )
+DELIVERY_ATTEMPTS = Counter(
+    "hub_delivery_attempts_total",
+    "Attempts to deliver to a recipient system or push to the portal, per channel and outcome (ok, failed).",
+    ["channel", "outcome"],
+    registry=REGISTRY,
+)
 DUPLICATES = Counter(
     "hub_duplicates_total",
     "Messages acknowledged but not routed again because their XÖV message id was already routed.",
