@@ -23,6 +23,7 @@ from topics.envelope import (
     DEADLETTER_HEADER,
     ENVELOPE_HEADER,
     PORTAL_LABEL,
+    REPLAY_HEADER,
     DeadLetter,
     Envelope,
     Status,
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 Headers = list[tuple[str, bytes]]
 Send = Callable[[str, bytes, bytes, Headers], Awaitable[None]]
 ORIGIN_HEADER = "hub-origin"
-REPLAY_HEADER = "hub-replay-attempts"  # set by `hub dlq replay`: how often the record was parked before
 HTTP_ORIGIN = b"http"
 
 

@@ -15,6 +15,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 ENVELOPE_HEADER = "hub-envelope"
+REPLAY_HEADER = "hub-replay-attempts"  # on replayed ingest records: how often the item was attempted before
 PORTAL_LABEL = "portal_label"  # envelope attribute: the plain German text the portal shows for a message
 DEADLETTER_HEADER = "hub-deadletter"
 DVDV_PATTERN = r"^[A-Za-z]+:[0-9A-Za-z]+$"

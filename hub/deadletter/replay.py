@@ -15,9 +15,7 @@ from connectors.reading import read_message
 from hub.deadletter import DeadLetterError
 from hub.deadletter.store import ParkedItem, Producer, produce, tombstone
 from topics.catalogue import INGEST_BY_STANDARD, Catalogue
-from topics.envelope import ENVELOPE_HEADER, Envelope, to_header
-
-ATTEMPTS_HEADER = "hub-replay-attempts"  # ingest header: how often the item was attempted before this replay
+from topics.envelope import ENVELOPE_HEADER, REPLAY_HEADER, Envelope, to_header
 
 
 class Outcome(StrEnum):
@@ -78,7 +76,7 @@ def plan(item: ParkedItem, catalogue: Catalogue, *, max_bytes: int) -> Target | 
     # keyed as the hub keys a fresh message, so the case's records stay on one partition and in order
     case_id = envelope.case_id if envelope else record.case_id
     return Target(catalogue.ingest(standard), case_id.encode() if case_id else None,
-                  [(ATTEMPTS_HEADER, str(record.attempts).encode())])
+                  [(REPLAY_HEADER, str(record.attempts).encode())])
 
 
 def replay(item: ParkedItem, producer: Producer, catalogue: Catalogue, *, max_bytes: int,

@@ -18,11 +18,11 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from connectors.reading import read_message
 from hub.app.factory import load_routing
 from hub.cli.dlq import dlq_group
-from hub.deadletter.replay import ATTEMPTS_HEADER
 from hub.service import Hub, Origin
 from hub.settings import Settings, get_settings
 from topics.admin import ensure_topics
 from topics.catalogue import STATIC_TOPICS, Catalogue
+from topics.envelope import REPLAY_HEADER
 
 pytestmark = pytest.mark.integration
 
@@ -149,7 +149,7 @@ def test_replay_puts_the_valid_one_on_ingest_and_skips_the_malformed(deployment:
     [record] = _read_all(deployment.bootstrap, deployment.catalogue.trade_ingest, expect=1)
     assert record.value == deployment.unroutable
     assert record.key == read_message(deployment.unroutable, max_bytes=10**6).envelope.case_id.encode()
-    assert (ATTEMPTS_HEADER, b"1") in record.headers
+    assert (REPLAY_HEADER, b"1") in record.headers
     assert [i["id"] for i in _listed(deployment)] == [malformed["id"]]
 
     skipped = deployment.dlq("replay", "--all", "--yes")

@@ -6,7 +6,6 @@ import pytest
 
 from connectors.reading import read_message
 from hub.deadletter.replay import (
-    ATTEMPTS_HEADER,
     Outcome,
     ReplayResult,
     Skip,
@@ -19,7 +18,7 @@ from hub.deadletter.replay import (
 from hub.deadletter.store import ParkedItem
 from tests.unit.hub.deadletter.fakes import FakeProducer, dead_letter, item
 from topics.catalogue import Catalogue
-from topics.envelope import ENVELOPE_HEADER, Envelope, from_headers
+from topics.envelope import ENVELOPE_HEADER, REPLAY_HEADER, Envelope, from_headers
 
 LIMIT = 1_000_000
 CATALOGUE = Catalogue(prefix="t.")
@@ -36,7 +35,7 @@ def unroutable(anmeldung_bensheim: bytes) -> ParkedItem:
 def test_an_unroutable_message_goes_to_its_standards_ingest_topic_keyed_by_case(unroutable: ParkedItem) -> None:
     target = plan(unroutable, CATALOGUE, max_bytes=LIMIT)
     envelope = read_message(unroutable.payload, max_bytes=LIMIT).envelope
-    assert target == Target("t.trade.ingest", envelope.case_id.encode(), [(ATTEMPTS_HEADER, b"2")])
+    assert target == Target("t.trade.ingest", envelope.case_id.encode(), [(REPLAY_HEADER, b"2")])
 
 
 def test_replay_tombstones_the_item_after_the_acknowledged_send(unroutable: ParkedItem) -> None:
@@ -59,7 +58,7 @@ def test_a_payload_of_unknown_standard_is_skipped_and_stays_parked() -> None:
 
 def test_the_records_standard_is_used_when_the_payload_does_not_read() -> None:
     parked = item(dead_letter("m-2", case_id="c-7", standard="XBau", attempts=1), b"<broken")
-    assert plan(parked, CATALOGUE, max_bytes=LIMIT) == Target("t.building.ingest", b"c-7", [(ATTEMPTS_HEADER, b"1")])
+    assert plan(parked, CATALOGUE, max_bytes=LIMIT) == Target("t.building.ingest", b"c-7", [(REPLAY_HEADER, b"1")])
     unknown = item(dead_letter("m-3", standard="XFoo"), b"<broken")
     assert plan(unknown, CATALOGUE, max_bytes=LIMIT) == Skip("standard 'XFoo' has no ingest topic")
 
