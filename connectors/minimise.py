@@ -7,7 +7,8 @@ Comments and processing instructions are always removed: they are free text that
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
+from functools import lru_cache
+from typing import Any
 
 from lxml import etree
 
@@ -16,33 +17,34 @@ from connectors.secure_xml import local_name
 EVERYTHING = "**"
 
 
-class _Verdict(Enum):
-    DROP = 0
-    ANCESTOR = 1
-    KEEP = 2
+_END = "/"  # marks a trie node where a keep path ends; never an element name
 
 
-def _verdict(path: Sequence[str], patterns: Sequence[Sequence[str]]) -> _Verdict:
-    best = _Verdict.DROP
-    for pattern in patterns:
-        common = min(len(path), len(pattern))
-        if all(pattern[i] in ("*", path[i]) for i in range(common)):
-            if len(path) >= len(pattern):
-                return _Verdict.KEEP
-            best = _Verdict.ANCESTOR
-    return best
+@lru_cache(maxsize=256)
+def _trie(keep: tuple[str, ...]) -> dict[str, Any]:
+    """The keep paths as a trie of element names ('*' any one), compiled once per policy."""
+    root: dict[str, Any] = {}
+    for path in keep:
+        node = root
+        for part in path.split("/"):
+            node = node.setdefault(part, {})
+        node[_END] = True
+    return root
 
 
-def _prune(element: etree._Element, path: tuple[str, ...], patterns: Sequence[Sequence[str]]) -> None:
+def _prune(element: etree._Element, nodes: list[dict[str, Any]]) -> None:
+    """Keep a child when a keep path ends at or above it, descend when one continues below it, else drop it."""
     for child in list(element):
         if not isinstance(child.tag, str):
             continue
-        child_path = (*path, local_name(child))
-        verdict = _verdict(child_path, patterns)
-        if verdict is _Verdict.DROP:
+        name = local_name(child)
+        below = [n[key] for n in nodes for key in (name, "*") if key in n]
+        if any(_END in n for n in below):
+            continue
+        if below:
+            _prune(child, below)
+        else:
             element.remove(child)
-        elif verdict is _Verdict.ANCESTOR:
-            _prune(child, child_path, patterns)
 
 
 def strip_free_text(root: etree._Element) -> None:
@@ -58,4 +60,4 @@ def minimise(root: etree._Element, keep: Sequence[str]) -> None:
     strip_free_text(root)
     if EVERYTHING in keep:
         return
-    _prune(root, (), [tuple(p.split("/")) for p in keep])
+    _prune(root, [_trie(tuple(keep))])
