@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from topics.catalogue import RETENTION_DAYS, Catalogue
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,8 +39,28 @@ class Settings(BaseSettings):
     http_host: str = Field(default="127.0.0.1", description="Interface of the HTTP API.")
     http_port: int = Field(default=6066, description="Port of the HTTP API.")
     max_message_bytes: int = Field(default=4 * 1024 * 1024, description="Largest XÖV message body accepted.")
-    topic_partitions: int = Field(default=3, description="Partitions of the hub's topics.")
-    replication_factor: int = Field(default=1, description="Replication factor of the hub's topics.")
+    topic_partitions: int = Field(default=6, ge=1, description="Partitions of every topic the hub consumes.")
+    replication_factor: int = Field(default=1, ge=1, description="Replication factor of the hub's topics.")
+
+    batch_size: int = Field(default=500, ge=1, description="Records a worker stage takes from Kafka at once.")
+    batch_within_ms: int = Field(default=20, ge=1, description="Longest wait for a batch to fill.")
+    producer_batch_bytes: int = Field(default=1024 * 1024, ge=16 * 1024,
+                                      description="Producer batch size per partition: several 10-100 KB messages.")
+    producer_linger_ms: int = Field(default=5, ge=0, description="Producer wait for a batch to fill.")
+    kafka_write_timeout_s: float = Field(default=5.0, gt=0,
+                                         description="The API answers 503 when Kafka has not acknowledged by then.")
+    table_store: Literal["rocksdb", "memory"] = Field(
+        default="rocksdb", description="Where workers keep their tables: RocksDB on disk, or memory (tests only).")
+
+    retention_ingest_days: int = Field(default=RETENTION_DAYS["ingest"], ge=1)
+    retention_delivery_days: int = Field(default=RETENTION_DAYS["delivery"], ge=1)
+    retention_inbox_days: int = Field(default=RETENTION_DAYS["inbox"], ge=1)
+    retention_status_days: int = Field(default=RETENTION_DAYS["status"], ge=1)
+    retention_deadletter_days: int = Field(default=RETENTION_DAYS["deadletter"], ge=1)
+    retention_dedup_days: int = Field(default=RETENTION_DAYS["dedup"], ge=1)
+    retention_delivered_days: int = Field(default=RETENTION_DAYS["delivered"], ge=1)
+    retention_correlation_days: int = Field(default=RETENTION_DAYS["correlation"], ge=1)
+    retention_cases_days: int = Field(default=RETENTION_DAYS["cases"], ge=1)
 
     tokens_file: Path | None = Field(
         default=None,
@@ -54,10 +77,19 @@ class Settings(BaseSettings):
     )
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", description="Read-only XÖV schemas and codelists.")
 
-
     @property
     def tokens_path(self) -> Path:
         return self.tokens_file or self.data_dir / "tokens.toml"
+
+    @property
+    def retention_days(self) -> dict[str, int]:
+        """Retention per class of the topic catalogue (HUB_RETENTION_<CLASS>_DAYS)."""
+        return {name: int(getattr(self, f"retention_{name}_days")) for name in RETENTION_DAYS}
+
+    def catalogue(self) -> Catalogue:
+        """The topic names, partitions and retention of this deployment."""
+        return Catalogue(prefix=self.topic_prefix, app_id=self.app_id, partitions=self.topic_partitions,
+                         retention_days=self.retention_days)
 
 
 @lru_cache(maxsize=1)

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web as aioweb
+from aiokafka.errors import KafkaError
 from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from connectors.errors import ConnectorError
+from connectors.reading import Reading, read_message
 from hub.app.auth import authenticate, forbidden
 from hub.app.problems import problem
 from hub.auth.tokens import Grant
+from hub.ingest.accept import Accepted, Refused
+from hub.ingest.ordering import partition_of
+from hub.ingest.processor import InternalError
+from hub.ingest.state import Seen, message_key
 from hub.pipeline import Rejection
-from hub.service import Accepted, Refused
 from monitoring.metrics import REGISTRY
 
 if TYPE_CHECKING:
     from hub.app.factory import HubApp
+
+log = logging.getLogger(__name__)
 
 XML_TYPES = ("application/xml", "text/xml")
 
@@ -32,8 +43,33 @@ def _is_xml(content_type: str) -> bool:
     return content_type in XML_TYPES or (content_type.startswith("application/") and content_type.endswith("+xml"))
 
 
+def read_or_error(data: bytes, max_bytes: int) -> Reading | ConnectorError:
+    """The message read, or the connector error saying why not; any other failure becomes an internal error."""
+    try:
+        return read_message(data, max_bytes=max_bytes)
+    except ConnectorError as error:
+        return error
+    except Exception as exc:  # the API must answer (and park) whatever the input does to a connector
+        log.exception("reading a message failed unexpectedly")
+        return InternalError(f"the hub failed on this message ({type(exc).__name__})")
+
+
 def register_views(hub_app: HubApp) -> None:
-    app, hub, cases, tokens = hub_app.app, hub_app.hub, hub_app.cases, hub_app.tokens
+    app, tokens, settings, acceptor = hub_app.app, hub_app.tokens, hub_app.settings, hub_app.acceptor
+    cases = hub_app.tables["cases"]
+    seen_table = hub_app.tables["seen"]
+    sender = hub_app.stages.sender
+    catalogue = hub_app.stages.routing.catalogue
+    seen_changelog = catalogue.changelog("seen")
+
+    def local_seen(key: bytes, message_id: str) -> Seen | None:
+        """What this worker knows of a message id, when it owns the ordering key's partition."""
+        partition = partition_of(key, catalogue.partitions)
+        owned = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == seen_changelog}
+        if partition not in owned or not is_ready(app):
+            return None
+        raw = seen_table.get(message_key(message_id).encode())
+        return Seen.model_validate_json(raw) if raw else None
 
     @app.page("/api/v1/messages")
     class Messages(View):
@@ -51,8 +87,16 @@ def register_views(hub_app: HubApp) -> None:
                 data = await http.read()
             except aioweb.HTTPRequestEntityTooLarge:
                 return problem(413, "message.too_large", "Payload Too Large",
-                               f"the body exceeds twice the limit of {hub.max_bytes} bytes and was not stored")
-            outcome = await hub.accept(data, sender=grant.acts_for)
+                               f"the body exceeds twice the limit of {settings.max_message_bytes} bytes and was "
+                               "not stored")
+            reading = await asyncio.to_thread(read_or_error, data, settings.max_message_bytes)
+            outcome, outs = acceptor.decide(data, reading, sender=grant.acts_for, seen=local_seen)
+            try:
+                await asyncio.wait_for(sender.send(outs), timeout=settings.kafka_write_timeout_s)
+            except (TimeoutError, KafkaError):
+                return problem(503, "kafka.unavailable", "Service Unavailable",
+                               "Kafka hat die Nachricht nicht rechtzeitig bestätigt; bitte erneut senden "
+                               "(eine doppelt gesendete Nachricht wird nur einmal zugestellt)")
             if isinstance(outcome, Accepted):
                 body = {"message_id": outcome.message_id, "case_id": outcome.case_id}
                 return self.json({**body, "duplicate": True} if outcome.duplicate else body, status=202)
@@ -80,14 +124,15 @@ def register_views(hub_app: HubApp) -> None:
             grant = authenticate(request, tokens)
             if not isinstance(grant, Grant):
                 return grant
-            timeline = cases.get(case_id.encode())
+            raw = cases.get(case_id.encode())
+            timeline: list[dict[str, Any]] = json.loads(raw) if raw else []
             if not timeline:
                 return problem(404, "case.not_found", "Not Found", f"no case {case_id} is known to the hub",
                                case_id=case_id)
             involved = {e.get("author") for e in timeline} | {e.get("recipient") for e in timeline}
             if not grant.all_cases and not any(grant.acts_for(a) for a in involved if a):
                 return forbidden(f"case {case_id} involves none of the authorities this token acts for")
-            return self.json({"case_id": case_id, "timeline": list(timeline)})
+            return self.json({"case_id": case_id, "timeline": timeline})
 
     @app.page("/healthz")
     class Health(View):

@@ -40,7 +40,6 @@ def run(no_topics: bool) -> None:
 
     The API listens on HUB_HTTP_HOST:HUB_HTTP_PORT (default 127.0.0.1:6066). Stop with Ctrl+C.
     """
-    from hub.app.delivery import retry_recipients
     from hub.app.factory import create_app, load_routing
     from hub.auth.tokens import TokenFileError
     from hub.delivery.channels import SecretsError
@@ -63,11 +62,10 @@ def run(no_topics: bool) -> None:
             raise click.ClickException(str(exc)) from exc
     if not no_topics:
         click.echo("Creating missing topics …")
-        topics = routing.catalogue.all_topics(routing.rules.outbound_streams(routing.directory),
-                                              served=retry_recipients(routing))
+        topics = routing.catalogue.all_topics(routing.rules.kafka_recipients(routing.directory))
         try:
-            created = ensure_topics(bootstrap, topics, partitions=settings.topic_partitions,
-                                    replication_factor=settings.replication_factor, progress=click.echo)
+            created = ensure_topics(bootstrap, topics, replication_factor=settings.replication_factor,
+                                    progress=click.echo)
         except TopicAdminError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Topics ready: {len(topics)} declared, {len(created)} created.")

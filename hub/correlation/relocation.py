@@ -24,6 +24,7 @@ class Notice(BaseModel):
     envelope: Envelope
     payload_b64: str
     informed: tuple[str, ...] = ()
+    caused: tuple[tuple[str, str], ...] = ()  # (message id forwarded, office) that this notice's arrival caused
 
     @property
     def message_id(self) -> str:
@@ -54,11 +55,16 @@ class Forward:
 def exchange(known: list[Notice], new: Notice) -> tuple[list[Notice], list[Forward]]:
     """The business's notices after `new` arrived, and the forwards it causes.
 
-    A notice already known (a replay) changes nothing. Otherwise `new` goes to every other office that notified
-    the same business, and each of their notices goes to `new`'s office unless that office had it already.
+    `new` goes to every other office that notified the same business, and each of their notices goes to `new`'s
+    office unless that office had it already. A notice already known is being processed again (after a crash or a
+    replay): the state stays as it is and the forwards its first arrival caused are returned again, so none is lost;
+    their recipients' delivery stage knows what it was given.
     """
-    if any(n.message_id == new.message_id for n in known):
-        return known, []
+    by_id = {n.message_id: n for n in [*known, new]}
+    earlier = next((n for n in known if n.message_id == new.message_id), None)
+    if earlier is not None:
+        return known, [Forward(by_id[message_id], office) for message_id, office in earlier.caused
+                       if message_id in by_id]
     forwards: list[Forward] = []
     updated: list[Notice] = []
     informed_new: list[str] = []
@@ -73,5 +79,6 @@ def exchange(known: list[Notice], new: Notice) -> tuple[list[Notice], list[Forwa
             forwards.append(Forward(other, new.office))
             other = other.model_copy(update={"informed": (*other.informed, new.office)})
         updated.append(other)
-    updated.append(new.model_copy(update={"informed": tuple(informed_new)}))
+    caused = tuple((f.notice.message_id, f.office) for f in forwards)
+    updated.append(new.model_copy(update={"informed": tuple(informed_new), "caused": caused}))
     return updated, forwards

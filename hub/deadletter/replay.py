@@ -65,8 +65,8 @@ def plan(item: ParkedItem, catalogue: Catalogue, *, max_bytes: int) -> Target | 
         headers = []
         if envelope is not None:
             headers.append(to_header(ENVELOPE_HEADER, envelope.model_copy(update={"recipient": record.recipient})))
-        case_id = record.case_id or (envelope.case_id if envelope else None)
-        return Target(record.topic, case_id.encode() if case_id else None, headers, delivery=True)
+        # keyed by recipient, as every copy on the delivery stream is, so it stays in the recipient's order
+        return Target(record.topic, record.recipient.encode(), headers, delivery=True)
     standard = envelope.standard if envelope else record.standard
     if standard is None:
         return Skip(f"the standard cannot be determined: the payload does not read ({failure}) and the record "

@@ -92,8 +92,16 @@ class FolderChannel(_Channel):
         return value
 
 
-DeliveryChannel = Annotated[WebhookChannel | InboxChannel | FolderChannel, Field(discriminator="channel")]
-_CHANNEL_ADAPTER: TypeAdapter[WebhookChannel | InboxChannel | FolderChannel] = TypeAdapter(DeliveryChannel)
+class KafkaChannel(_Channel):
+    """The recipient system reads Kafka itself, from a topic of its own that topic ACLs can isolate."""
+
+    channel: Literal["kafka"]
+
+
+AnyChannel = WebhookChannel | InboxChannel | FolderChannel | KafkaChannel
+DeliveryChannel = Annotated[AnyChannel, Field(discriminator="channel")]
+_CHANNEL_ADAPTER: TypeAdapter[AnyChannel] = TypeAdapter(DeliveryChannel)
+INBOX = InboxChannel(channel="inbox")  # the channel of every authority whose entry names none
 
 
 def parse_channel(raw: Mapping[str, Any]) -> DeliveryChannel:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.codelist import Codelist
-from hub.delivery.channels import DeliveryChannel
+from hub.delivery.channels import INBOX, DeliveryChannel
 from hub.routing.codelists import read_codelist
 from hub.routing.errors import ConfigError
 
@@ -48,9 +48,9 @@ class Authority(BaseModel):
     name: str
     role: str = Field(min_length=1)
     serves: tuple[str, ...] = Field(min_length=1)
-    delivery: DeliveryChannel | None = Field(
-        default=None, description="How the recipient system receives its stream: webhook, inbox or folder; "
-                                  "unset: it reads its outbound stream itself.")
+    delivery: DeliveryChannel = Field(
+        default=INBOX, description="How the recipient system receives its messages: inbox (the default: it "
+                                   "fetches them from the hub's API), webhook, folder, or kafka (its own topic).")
 
     @property
     def praefix(self) -> str:

@@ -45,6 +45,7 @@ def explain(data: bytes, routing: Routing, *, max_bytes: int) -> dict[str, Any]:
                 "also": list(r.also),
                 "copy": "as sent" if r.as_sent else f"policy {r.role}",
                 "topic": r.topic,
+                "channel": r.authority.delivery.channel,
             }
             for r in recipients
         ],
@@ -72,5 +73,5 @@ def as_text(name: str, account: dict[str, Any]) -> str:
         why = "addressed reader" if r["rule"] == ADDRESSED_READER else f"rule {r['rule']}"
         if r["also"]:
             why += f" (also rule {', '.join(r['also'])})"
-        lines.append(f"  → {r['authority']:<18} {r['name']} [{r['role']}] — {why}, {r['copy']}")
+        lines.append(f"  → {r['authority']:<18} {r['name']} [{r['role']}] — {why}, {r['copy']}, via {r['channel']}")
     return "\n".join(lines)

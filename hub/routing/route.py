@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from hub.delivery.channels import KafkaChannel
 from hub.routing.directory import Authority, Directory
 from hub.routing.errors import NoRecipient, ReaderMismatch, UnknownAuthority, UnknownMunicipality
 from hub.routing.rules import Policy, Rules
@@ -49,7 +50,7 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
     if reader.role not in rules.stream_roles(event.standard):
         raise NoRecipient(f"the addressed reader {reader.key} ({reader.role}) has no {event.standard} stream; "
                           f"declare its role in [streams] or a rule", field="reader")
-    reader_topic = catalogue.outbound(event.standard, reader.key)
+    reader_topic = topic_for(catalogue, event.standard, reader)
     recipients = {reader.key: Recipient(reader, reader.role, ADDRESSED_READER, reader_topic, None)}
     for rule in rules.rules:
         if not rule.applies(event.standard, event.kinds, event.ags):
@@ -69,12 +70,19 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
                 if rule.id != known.rule and rule.id not in known.also:
                     recipients[authority.key] = replace(known, also=(*known.also, rule.id))
                 continue
-            topic = catalogue.outbound(event.standard, authority.key)
+            topic = topic_for(catalogue, event.standard, authority)
             recipients[authority.key] = Recipient(authority, concrete, rule.id, topic, rules.policies[concrete])
         if rule.reader_must_match and reader.key not in chosen:
             raise ReaderMismatch(f"rule {rule.id}: the message is addressed to {reader.key}, but its own data points "
                                  f"to {', '.join(sorted(chosen))}", field="reader")
     return tuple(recipients.values())
+
+
+def topic_for(catalogue: Catalogue, standard: str, authority: Authority) -> str:
+    """Where a recipient's copy goes: its own topic when it reads Kafka itself, else the shared delivery stream."""
+    if isinstance(authority.delivery, KafkaChannel):
+        return catalogue.kafka_outbound(standard, authority.key)
+    return catalogue.delivery
 
 
 def _resolve(role: str, rule_id: str, event: Envelope, directory: Directory, rules: Rules) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hub.delivery.channels import KafkaChannel
 from hub.routing.directory import Directory, entry_name, load_model, read_toml
 from hub.routing.errors import ConfigError
 
@@ -104,16 +105,19 @@ class Rules:
         self.streams = dict(streams or {})
 
     def stream_roles(self, standard: str) -> set[str]:
-        """Directory roles that have an outbound stream for `standard`: all its rules name, plus [streams]."""
+        """Directory roles that can receive `standard`: all its rules name, plus those in [streams]."""
         named = {c for rule in self.rules if rule.standard == standard
                  for role in rule.recipients for c in self.concrete_roles(role)}
         return named | set(self.streams.get(standard, ()))
 
-    def outbound_streams(self, directory: Directory) -> dict[str, list[str]]:
-        """Per standard, the authorities that get their own outbound stream (topic) for it."""
-        standards = {rule.standard for rule in self.rules} | set(self.streams)
-        return {s: sorted(a.key for a in directory.authorities.values() if a.role in self.stream_roles(s))
-                for s in sorted(standards)}
+    def standards(self) -> list[str]:
+        return sorted({rule.standard for rule in self.rules} | set(self.streams))
+
+    def kafka_recipients(self, directory: Directory) -> dict[str, list[str]]:
+        """Per standard, the authorities that read Kafka themselves and so get a topic of their own for it."""
+        return {s: sorted(a.key for a in directory.authorities.values()
+                          if a.role in self.stream_roles(s) and isinstance(a.delivery, KafkaChannel))
+                for s in self.standards()}
 
     def concrete_roles(self, role: str) -> tuple[str, ...]:
         """Every directory role `role` can stand for."""

@@ -80,6 +80,36 @@ class RunningHub:
             time.sleep(0.3)
         raise AssertionError(f"case {case_id} did not complete in {timeout_s}s; last timeline: {timeline}")
 
+    def inbox(self, recipient: str, *, token: str | _Default | None = DEFAULT) -> list[tuple[dict[str, Any], bytes]]:
+        """Every message waiting in `recipient`'s pull inbox, as the recipient fetches it: listing and XML."""
+        waiting: list[dict[str, Any]] = []
+        after: str | None = None
+        while True:
+            query = f"?limit=1000&after={after}" if after else "?limit=1000"
+            answer = self.get(f"/api/v1/inbox/{recipient}{query}", token=token)
+            assert answer.status == 200, answer.body
+            waiting += answer.body["waiting"]
+            after = answer.body["next"]
+            if after is None:
+                break
+        fetched = []
+        for entry in waiting:
+            answer = self.get(f"/api/v1/inbox/{recipient}/{entry['message_id']}", token=token)
+            assert answer.status == 200, answer.body
+            fetched.append((entry, answer.body))
+        return fetched
+
+    def wait_for_inbox(self, recipient: str, count: int, timeout_s: float = 60) -> list[tuple[dict[str, Any], bytes]]:
+        """Poll `recipient`'s inbox until it holds at least `count` messages; fail with what it held."""
+        deadline = time.monotonic() + timeout_s
+        held: list[tuple[dict[str, Any], bytes]] = []
+        while time.monotonic() < deadline:
+            held = self.inbox(recipient)
+            if len(held) >= count:
+                return held
+            time.sleep(0.3)
+        raise AssertionError(f"inbox of {recipient} held {len(held)} of {count} messages after {timeout_s}s")
+
     def read_topic(self, topic: str, *, expect: int, timeout_s: float = 30, settle_s: float = 3) -> list[Any]:
         """Every record on `topic`, waiting for at least `expect` and then `settle_s` longer for extras."""
         consumer = KafkaConsumer(topic, bootstrap_servers=self.bootstrap, group_id=f"test-{uuid.uuid4()}",
@@ -170,7 +200,8 @@ def start_hub(config: HubConfig, token: str | None = None) -> RunningHub:
         process = subprocess.Popen([sys.executable, "-m", "hub.cli", "run"], env=env, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     hub = RunningHub(f"http://127.0.0.1:{config.port}", config.bootstrap,
-                     Catalogue(prefix=env["HUB_TOPIC_PREFIX"], app_id=env["HUB_APP_ID"]), log_path, process, token)
+                     Settings(topic_prefix=env["HUB_TOPIC_PREFIX"], app_id=env["HUB_APP_ID"]).catalogue(), log_path,
+                     process, token)
     try:
         _wait_healthy(hub)
     except BaseException:

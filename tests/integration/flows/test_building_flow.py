@@ -54,9 +54,9 @@ def test_application_and_answers_form_one_case_with_german_labels(running_hub: R
                             for p in messages]
     touched = {e.get("recipient") for e in timeline} | {e.get("author") for e in timeline}
     assert {"bap:06000000", "bab:06431000", "gba:06431002"} <= touched
-    participation = running_hub.read_topic(running_hub.catalogue.outbound("XBau", "gba:06431002"), expect=1)
+    participation = running_hub.inbox("gba:06431002")
     assert len(participation) == 1
-    assert b"gba:06431002" in participation[0].value
+    assert b"gba:06431002" in participation[0][1]
 
 
 def test_schema_invalid_application_is_parked_with_line_and_path(running_hub: RunningHub, shared_dir: Path) -> None:

@@ -40,7 +40,7 @@ def test_business_move_is_one_case_and_both_offices_are_informed(running_hub: Ru
     touched = {e.get("recipient") for e in timeline} | {e.get("author") for e in timeline}
     assert {old_office, new_office, "xga:06431000", "fin:2605", "xga:06000000", "ihk:06411000"} <= touched
 
-    to_old = running_hub.read_topic(running_hub.catalogue.outbound("XGewerbeanzeige", old_office), expect=1)
-    to_new = running_hub.read_topic(running_hub.catalogue.outbound("XGewerbeanzeige", new_office), expect=1)
-    assert [r.value for r in to_old] == [neu]
-    assert [r.value for r in to_new] == [abmeldung]
+    to_old = running_hub.inbox(old_office)
+    to_new = running_hub.inbox(new_office)
+    assert [payload for _entry, payload in to_old] == [neu]
+    assert [payload for _entry, payload in to_new] == [abmeldung]

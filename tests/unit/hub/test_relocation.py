@@ -31,11 +31,16 @@ def test_second_office_and_first_office_learn_of_each_other() -> None:
     assert forwards[0].notice.payload == b"<m id='an'/>"
 
 
-def test_a_replayed_notice_forwards_nothing_again() -> None:
+def test_a_notice_processed_again_repeats_its_own_forwards_and_changes_nothing() -> None:
     known, _ = exchange([], _notice("ab", "MELDID:06431020", "abmeldung"))
-    known, _ = exchange(known, _notice("an", "MELDID:06431002"))
+    known, first = exchange(known, _notice("an", "MELDID:06431002"))
     again, forwards = exchange(known, _notice("an", "MELDID:06431002"))
-    assert forwards == [] and again == known
+    assert again == known
+    # after a crash between the state update and the forwards, re-processing must not lose the forwards
+    assert _pairs(forwards) == _pairs(first) == {("an", "MELDID:06431020"), ("ab", "MELDID:06431002")}
+    # the notice that caused nothing causes nothing when processed again
+    _, none = exchange(known, _notice("ab", "MELDID:06431020", "abmeldung"))
+    assert none == []
 
 
 def test_a_further_notice_of_the_same_office_goes_to_the_other_only() -> None:

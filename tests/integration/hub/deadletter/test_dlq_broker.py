@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import time
@@ -17,8 +16,13 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from connectors.reading import read_message
 from hub.app.factory import load_routing
+from hub.app.web import read_or_error
 from hub.cli.dlq import dlq_group
-from hub.service import Hub, Origin
+from hub.ingest.accept import Acceptor
+from hub.ingest.ordering import ordering_key
+from hub.ingest.processor import IngestProcessor
+from hub.ingest.records import Origin
+from hub.ingest.state import MemoryIngestState
 from hub.settings import Settings, get_settings
 from topics.admin import ensure_topics
 from topics.catalogue import STATIC_TOPICS, Catalogue
@@ -47,22 +51,23 @@ class Deployment:
 
 @pytest.fixture(scope="module")
 def deployment(kafka_bootstrap: str, anmeldung_bensheim: bytes) -> Iterator[Deployment]:
-    """A fresh uuid-prefixed set of topics with two items parked by `Hub` itself: one over HTTP, one by the worker."""
+    """A fresh uuid-prefixed set of topics with two items parked as the hub parks them: one refused over HTTP, one by
+    the worker."""
     run_id = uuid.uuid4().hex[:12]
-    catalogue = Catalogue(prefix=f"it-{run_id}.", app_id=f"hub-it-{run_id}")
-    ensure_topics(kafka_bootstrap, [t for t in catalogue.all_topics({}) if t.spec in STATIC_TOPICS], partitions=3,
+    catalogue = Catalogue(prefix=f"it-{run_id}.", app_id=f"hub-it-{run_id}", partitions=3)
+    ensure_topics(kafka_bootstrap, [t for t in catalogue.all_topics() if t.spec in STATIC_TOPICS],
                   replication_factor=1)
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
-
-    async def send(topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]) -> None:
-        producer.send(topic, key=key, value=value, headers=headers).get(timeout=30)
-
     routing = dataclasses.replace(load_routing(Settings()), catalogue=catalogue)
-    hub = Hub(routing, send, max_bytes=1_000_000)
     unroutable = anmeldung_bensheim.replace(b"<code>06431002</code>", b"<code>09162000</code>")
+    acceptor = Acceptor(routing)
+    _outcome, refused = acceptor.decide(MALFORMED, read_or_error(MALFORMED, 1_000_000), sender=lambda _a: True)
+    key = ordering_key(read_message(unroutable, max_bytes=1_000_000).envelope, routing.directory).encode()
+    parked = IngestProcessor(routing, max_bytes=1_000_000).process(
+        unroutable, key, [], Origin(catalogue.trade_ingest, 1, 17), MemoryIngestState())
     try:
-        asyncio.run(hub.accept(MALFORMED))
-        asyncio.run(hub.process(unroutable, [], Origin(catalogue.trade_ingest, 1, 17)))
+        for out in [*refused, *parked]:
+            producer.send(out.topic, key=out.key, value=out.value, headers=out.headers).get(timeout=30)
     finally:
         producer.close()
     env = {"HUB_KAFKA_BOOTSTRAP": kafka_bootstrap, "HUB_TOPIC_PREFIX": catalogue.prefix, "HUB_APP_ID": catalogue.app_id}

@@ -63,16 +63,17 @@ def test_the_records_standard_is_used_when_the_payload_does_not_read() -> None:
     assert plan(unknown, CATALOGUE, max_bytes=LIMIT) == Skip("standard 'XFoo' has no ingest topic")
 
 
-def test_a_failed_delivery_goes_back_to_the_recipients_stream_with_its_envelope(anmeldung_bensheim: bytes) -> None:
+def test_a_failed_delivery_goes_back_to_the_delivery_stream_keyed_by_recipient(anmeldung_bensheim: bytes) -> None:
     record = dead_letter("d-1", reason_code="delivery.failed", recipient="fin:2605", case_id="c-9",
-                         topic="t.trade.outbound.fin-2605")
+                         topic="t.hub.delivery")
     target = plan(item(record, anmeldung_bensheim), CATALOGUE, max_bytes=LIMIT)
     assert isinstance(target, Target) and target.delivery
-    assert (target.topic, target.key) == ("t.trade.outbound.fin-2605", b"c-9")
+    # keyed by recipient: the copy lands in the partition, and so in the order, of the recipient's other copies
+    assert (target.topic, target.key) == ("t.hub.delivery", b"fin:2605")
     envelope = from_headers(target.headers, ENVELOPE_HEADER, Envelope)
     assert envelope is not None and envelope.recipient == "fin:2605" and envelope.standard == "XGewerbeanzeige"
     derived = plan(item(record, b"<not-xoev/>"), CATALOGUE, max_bytes=LIMIT)
-    assert derived == Target("t.trade.outbound.fin-2605", b"c-9", [], delivery=True)  # no envelope to rebuild
+    assert derived == Target("t.hub.delivery", b"fin:2605", [], delivery=True)  # no envelope to rebuild
 
 
 def test_a_recipient_without_topic_is_replayed_through_ingest(anmeldung_bensheim: bytes) -> None:

@@ -8,12 +8,14 @@ import pytest
 
 from connectors.reading import read_message
 from hub.app.factory import codelist_dir
+from hub.delivery.channels import KafkaChannel
 from hub.pipeline import Routing
 from hub.routing.directory import Directory
 from hub.routing.errors import ConfigError, NoRecipient, UnknownAuthority, UnknownMunicipality
-from hub.routing.route import ADDRESSED_READER, route
+from hub.routing.route import ADDRESSED_READER, route, topic_for
 from hub.routing.rules import Rules
 from hub.settings import Settings
+from topics.catalogue import KAFKA_OUTBOUND
 from topics.envelope import Envelope
 
 
@@ -35,7 +37,8 @@ def test_bensheim_anmeldung_reaches_every_entitled_authority_once(anmeldung_bens
     roles = {r.role for r in recipients}
     assert {"gewerbeaufsicht", "ihk", "finanzamt", "statistik"} <= roles
     assert event.author not in keys
-    assert all(r.topic == routing.catalogue.outbound("XGewerbeanzeige", r.key) for r in recipients)
+    # no authority of the shipped directory reads Kafka itself: every copy goes to the shared delivery stream
+    assert all(r.topic == routing.catalogue.delivery for r in recipients)
 
 
 @pytest.mark.parametrize("ags", ["06431002", "06431011", "06431020"])
@@ -129,9 +132,16 @@ def test_reader_without_a_stream_for_the_standard_is_refused(anmeldung_bensheim:
     assert info.value.field == "reader" and "no XGewerbeanzeige stream" in info.value.detail
 
 
-def test_streams_cover_rule_roles_and_declared_extras(routing: Routing) -> None:
-    streams = routing.rules.outbound_streams(routing.directory)
-    trade = set(streams["XGewerbeanzeige"])
-    assert {"xga:06431000", "fin:2605", "ihk:06411000", "hwk:06412000", "xga:06000000"} <= trade
-    assert {a.key for a in routing.directory.roles["gewerbeamt"]} <= trade
-    assert not any(key.startswith("ags:") for key in trade)  # registration offices get no trade stream
+def test_receiving_roles_cover_rule_roles_and_declared_extras(routing: Routing) -> None:
+    trade = routing.rules.stream_roles("XGewerbeanzeige")
+    assert {"gewerbeaufsicht", "finanzamt", "ihk", "hwk", "statistik", "gewerbeamt"} <= trade
+    assert "meldebehoerde" not in trade  # registration offices receive no trade notifications
+
+
+def test_a_recipient_that_reads_kafka_gets_a_topic_of_its_own(routing: Routing) -> None:
+    ihk = routing.directory.authority("ihk:06411000")
+    assert ihk is not None
+    kafka_ihk = ihk.model_copy(update={"delivery": KafkaChannel(channel="kafka")})
+    assert topic_for(routing.catalogue, "XGewerbeanzeige", kafka_ihk) == \
+        routing.catalogue.name(KAFKA_OUTBOUND, recipient="ihk:06411000", domain="trade")
+    assert topic_for(routing.catalogue, "XGewerbeanzeige", ihk) == routing.catalogue.delivery

@@ -1,0 +1,215 @@
+"""The worker's faust tables and the state protocols of the stages on top of them.
+
+A table write goes to the local store of the *current* record's partition at once, and into the journal of the
+running task as a changelog record for that partition; the stage sends the journal with the records of its batch,
+so state and output become durable together, in one round trip, before the batch is acknowledged. (faust's own
+changelog path sends each write on its own.) Keys and values are strings (UTF-8 bytes in the store); values are
+JSON of the stages' models.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+import faust
+from faust.streams import _current_event, current_event
+from faust.types import TP
+from pydantic import TypeAdapter
+
+from hub.correlation.relocation import Notice
+from hub.delivery.lanes import Lane
+from hub.ingest.ordering import partition_of
+from hub.ingest.records import Out
+from hub.ingest.state import Seen, message_key
+from hub.settings import Settings
+from topics.catalogue import TABLES, Catalogue
+
+NOTICES: TypeAdapter[list[Notice]] = TypeAdapter(list[Notice])
+ROCKSDB_OPTIONS = {  # small memtables and caches per partition: memory stays flat as the tables grow
+    "write_buffer_size": 4 * 1024 * 1024,
+    "max_write_buffer_number": 2,
+    "target_file_size_base": 16 * 1024 * 1024,
+    "block_cache_size": 8 * 1024 * 1024,
+    "block_cache_compressed_size": 0,
+}
+
+
+_journal: ContextVar[list[Out] | None] = ContextVar("hub_table_journal", default=None)
+
+
+def bind(event: Any) -> None:
+    """Make `event` the current event, so table writes go to its partition."""
+    _current_event.set(weakref.ref(event))
+
+
+def open_journal() -> list[Out]:
+    """Start collecting this task's table writes; the caller sends them (and empties the list)."""
+    journal: list[Out] = []
+    _journal.set(journal)
+    return journal
+
+
+def drain(journal: list[Out] | None = None) -> list[Out]:
+    """The journal's records (this task's when none is given), leaving it empty for the next batch."""
+    journal = journal if journal is not None else _journal.get()
+    if journal is None:
+        return []
+    records = list(journal)
+    journal.clear()
+    return records
+
+
+def persisted_offsets(tables: dict[str, Any]) -> Callable[[Sequence[Out], Sequence[Any]], None]:
+    """Tell each table's store up to which changelog offset it holds its writes, as faust's own path does, so a
+    restarted worker recovers only the changelog's tail."""
+    by_topic = {t.changelog_topic.get_topic_name(): t for t in tables.values()}
+
+    def written(outs: Sequence[Out], metas: Sequence[Any]) -> None:
+        highest: dict[tuple[str, int], int] = {}
+        for out, meta in zip(outs, metas, strict=True):
+            if out.topic in by_topic:
+                key = (out.topic, meta.partition)
+                highest[key] = max(highest.get(key, -1), meta.offset)
+        for (topic, partition), offset in highest.items():
+            by_topic[topic].data.set_persisted_offset(TP(topic, partition), offset)
+
+    return written
+
+
+def store_url(settings: Settings) -> str:
+    return "rocksdb://" if settings.table_store == "rocksdb" else "memory://"
+
+
+def create_tables(app: faust.App, settings: Settings, catalogue: Catalogue) -> dict[str, Any]:
+    """Every table of the catalogue, co-partitioned with the topics (same partition count), expiring after its
+    retention class both in the local store (RocksDB TTL) and in its changelog (compact,delete)."""
+    tables = {}
+    for spec in TABLES:
+        options: dict[str, Any] = {}
+        if settings.table_store == "rocksdb":
+            options = {**ROCKSDB_OPTIONS, "ttl": catalogue.retention_ms(spec.retention) // 1000}
+        tables[spec.name] = app.Table(spec.name, key_type=bytes, value_type=bytes, partitions=catalogue.partitions,
+                                      options=options or None,
+                                      help=spec.description)
+    return tables
+
+
+class Strings:
+    """A faust table as str → str, written through the running task's journal."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self.changelog = table.changelog_topic.get_topic_name()
+
+    def get(self, key: str) -> str | None:
+        raw = self.table.data.get(key.encode())
+        return raw.decode() if raw is not None else None
+
+    def put(self, key: str, value: str) -> None:
+        self._write(key.encode(), value.encode())
+
+    def delete(self, key: str) -> None:
+        if self.table.data.get(key.encode()) is not None:
+            self._write(key.encode(), None)
+
+    def _write(self, key: bytes, value: bytes | None) -> None:
+        event = current_event()
+        journal = _journal.get()
+        if event is None or journal is None:
+            raise RuntimeError("table write outside a bound record and an open journal")
+        if value is None:
+            del self.table.data[key]
+        else:
+            self.table.data[key] = value
+        journal.append(Out(self.changelog, key, value, partition=event.message.partition))
+
+
+class InboxTable(Strings):
+    """Inbox entries; scans read the local store of the partition that owns the authority."""
+
+    def __init__(self, table: Any, partitions: int) -> None:
+        super().__init__(table)
+        self.partitions = partitions
+
+    def scan(self, prefix: str, after: str | None, limit: int) -> list[tuple[str, str]]:
+        start = (prefix + after) if after is not None else prefix
+        rows = []
+        for key, value in self._items_from(prefix, start.encode()):
+            name = key.decode()
+            if after is not None and name == start:
+                continue
+            if not name.startswith(prefix):
+                break
+            rows.append((name, value.decode()))
+            if len(rows) >= limit:
+                break
+        return rows
+
+    def _items_from(self, prefix: str, start: bytes) -> Iterator[tuple[bytes, bytes]]:
+        store = self.table.data
+        dbs = getattr(store, "_dbs", None)
+        if dbs is None:  # memory store
+            data = store.data
+            yield from ((k, data[k]) for k in sorted(k for k in data if k >= start))
+            return
+        authority = prefix.split("|", 1)[0].encode()
+        db = dbs.get(partition_of(authority, self.partitions))
+        if db is None:
+            return
+        yield from db.items(from_key=start)
+
+
+class TableIngestState:
+    """IngestState over the `seen` and `correlation` tables."""
+
+    def __init__(self, seen: Any, correlation: Any) -> None:
+        self._seen = Strings(seen)
+        self._correlation = Strings(correlation)
+
+    def seen(self, message_id: str) -> Seen | None:
+        raw = self._seen.get(message_key(message_id))
+        return Seen.model_validate_json(raw) if raw else None
+
+    def remember(self, message_id: str, seen: Seen) -> None:
+        self._seen.put(message_key(message_id), seen.model_dump_json())
+
+    def notices(self, betrieb: str) -> list[Notice]:
+        raw = self._correlation.get(f"betrieb|{betrieb}")
+        return NOTICES.validate_json(raw) if raw else []
+
+    def keep_notices(self, betrieb: str, notices: list[Notice]) -> None:
+        self._correlation.put(f"betrieb|{betrieb}", NOTICES.dump_json(notices).decode())
+
+
+class TableServedState:
+    """ServedState over the `delivered`, `lanes` and `inbox` tables."""
+
+    def __init__(self, delivered: Any, lanes: Any, inbox: Any, partitions: int) -> None:
+        self._delivered = Strings(delivered)
+        self._lanes = Strings(lanes)
+        self.inbox = InboxTable(inbox, partitions)
+
+    def given(self, recipient: str, message_id: str) -> bool:
+        return self.given_as(recipient, message_id) is not None
+
+    def given_as(self, recipient: str, message_id: str) -> str | None:
+        """How the recipient was given the message: delivered, or accepted (acknowledged); None if not yet."""
+        return self._delivered.get(f"{recipient}|{message_key(message_id)}")
+
+    def give(self, recipient: str, message_id: str, how: str) -> None:
+        self._delivered.put(f"{recipient}|{message_key(message_id)}", how)
+
+    def lane(self, recipient: str) -> Lane:
+        raw = self._lanes.get(recipient)
+        return Lane.model_validate_json(raw) if raw else Lane()
+
+    def keep_lane(self, recipient: str, lane: Lane) -> None:
+        self._lanes.put(recipient, lane.model_dump_json())
+
+
+def table_dir(settings: Settings) -> Path:
+    return settings.data_dir / "faust" / settings.app_id

@@ -1,0 +1,183 @@
+"""One ingest record in, the records it causes out: case steps, every recipient's copy, forwards, dead letters.
+
+Deterministic for a record and the state before it, and safe to run twice on the same record: a crash between the
+state update and the produced records makes the worker process the record again, and it then produces the same
+records again (the timeline and the delivery stage file each once). A second record with a message id already
+routed is a duplicate and produces nothing; one from another author is parked as a conflict.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from connectors.errors import ConnectorError
+from connectors.reading import Reading, read_message
+from hub import pipeline
+from hub.correlation import relocation
+from hub.correlation.relocation import Notice
+from hub.ingest.ordering import ordering_key
+from hub.ingest.records import (
+    Origin,
+    Out,
+    dead_letter_id,
+    dead_letter_out,
+    received_at,
+    status_out,
+)
+from hub.ingest.state import IngestState, Seen
+from hub.pipeline import Rejection, Routing
+from hub.routing.directory import Authority
+from hub.routing.errors import RoutingError
+from hub.routing.route import topic_for
+from monitoring.metrics import DELIVERIES, DUPLICATES
+from topics.envelope import (
+    ENVELOPE_HEADER,
+    PORTAL_LABEL,
+    REPLAY_HEADER,
+    Envelope,
+    Status,
+    StatusEvent,
+    now,
+    to_header,
+)
+
+log = logging.getLogger(__name__)
+
+
+class InternalError(ConnectorError):
+    """A failure of the hub itself while processing a record; the record is parked for replay."""
+
+    code = "hub.internal_error"
+    http_status = 500
+
+
+class MessageIdConflict(ConnectorError):
+    """The message id was already used by another author; the hub never reveals that author's case."""
+
+    code = "message.id_conflict"
+    http_status = 409
+
+
+def conflict(message_id: str) -> MessageIdConflict:
+    return MessageIdConflict(f"die Nachrichten-ID {message_id} wurde bereits von einer anderen Behörde verwendet; "
+                             "jede Nachricht braucht eine eigene nachrichtenUUID", field="nachrichtenUUID",
+                             message_id=message_id)
+
+
+class IngestProcessor:
+    """Reads, routes and files one ingest record; routing data and topic names are fixed for the process."""
+
+    def __init__(self, routing: Routing, *, max_bytes: int,
+                 read: Callable[[bytes], Reading] | None = None, clock: Callable[[], datetime] = now) -> None:
+        self.routing = routing
+        self.catalogue = routing.catalogue
+        self.max_bytes = max_bytes
+        self.read = read or (lambda data: read_message(data, max_bytes=max_bytes))
+        self.clock = clock
+
+    def process(self, data: bytes, key: bytes | None, headers: Sequence[tuple[str, bytes]], origin: Origin,
+                state: IngestState) -> list[Out]:
+        """The records for one ingest record; an unexpected failure parks the record so the stream carries on."""
+        try:
+            return self._process(data, key, headers, origin, state)
+        except Exception as exc:  # the stream must not stop on one record; it is parked, not lost
+            log.exception("processing failed at %s", origin.label)
+            error = InternalError(f"the hub failed on this record ({type(exc).__name__})")
+            return self.park(data, pipeline.rejection(data, error), origin, headers)
+
+    def _process(self, data: bytes, key: bytes | None, headers: Sequence[tuple[str, bytes]], origin: Origin,
+                 state: IngestState) -> list[Out]:
+        try:
+            reading = self.read(data)
+        except ConnectorError as error:
+            return self.park(data, pipeline.rejection(data, error), origin, headers)
+        event = reading.envelope
+        expected = ordering_key(event, self.routing.directory).encode()
+        if key != expected:  # a connector keyed it differently: move it to the partition that owns its state
+            log.info("record %s re-keyed to its ordering key", origin.label)
+            return [Out(origin.topic, expected, data, list(headers))]
+        seen = state.seen(event.message_id)
+        if seen is not None and seen.origin != origin.label:
+            if seen.author != event.author:
+                # filed under a case of its own: the other author's case is neither named nor touched
+                return self.park(data, pipeline.rejection(data, conflict(event.message_id)), origin, headers,
+                                 standard=event.standard)
+            DUPLICATES.labels(event.standard).inc()
+            log.info("case %s: message %s was routed before; not routed again", seen.case_id, event.message_id)
+            return []
+        outs = [self._step(event, Status.RECEIVED, at=received_at(headers)), self._step(event, Status.VALIDATED)]
+        try:
+            deliveries = pipeline.plan(data, reading, self.routing)
+        except (RoutingError, ConnectorError) as error:
+            return outs[:1] + self.park(data, pipeline.rejection(data, error, event=event), origin, headers,
+                                        standard=event.standard, message_type=event.message_type)
+        outs.append(self._step(event, Status.ROUTED, reason=f"{len(deliveries)} recipients"))
+        for delivery in deliveries:
+            outs += self._copy(delivery.envelope, delivery.recipient.authority, delivery.payload)
+            DELIVERIES.labels(event.standard, delivery.recipient.role).inc()
+        betrieb = event.attributes.get("gewerbebetrieb_id")
+        if betrieb:
+            outs += self._exchange(betrieb, event, data, state)
+        state.remember(event.message_id, Seen(author=event.author, case_id=event.case_id, origin=origin.label))
+        return outs
+
+    def _exchange(self, betrieb: str, event: Envelope, data: bytes, state: IngestState) -> list[Out]:
+        """Rückmeldeverfahren: the trade offices that notified one business learn of each other's notices."""
+        updated, forwards = relocation.exchange(state.notices(betrieb), Notice.of(event, data))
+        state.keep_notices(betrieb, updated)
+        outs: list[Out] = []
+        for forward in forwards:
+            office = self.routing.directory.authority(forward.office)
+            if office is None:
+                log.warning("case %s: trade office %s is not in the directory; not informed", event.case_id,
+                            forward.office)
+                continue
+            sent = forward.notice.envelope.model_copy(update={"recipient": office.key})
+            outs.append(self._step(sent, Status.ROUTED, recipient=office.key, reason=relocation.REASON))
+            outs += self._copy(sent, office, forward.notice.payload, reason=relocation.REASON)
+            DELIVERIES.labels(sent.standard, office.role).inc()
+        return outs
+
+    def _copy(self, envelope: Envelope, authority: Authority, payload: bytes, *, reason: str | None = None
+              ) -> list[Out]:
+        """A recipient's copy: on the shared delivery stream keyed by recipient, or on its own Kafka topic (then it
+        is delivered at once: the topic is its channel)."""
+        topic = topic_for(self.catalogue, envelope.standard, authority)
+        header = [to_header(ENVELOPE_HEADER, envelope)]
+        if topic != self.catalogue.delivery:
+            return [Out(topic, envelope.case_id.encode(), payload, header),
+                    self._step(envelope, Status.DELIVERED, recipient=authority.key, reason=reason)]
+        return [Out(topic, authority.key.encode(), payload, header)]
+
+    def park(self, data: bytes, rejected: Rejection, origin: Origin | None, headers: Sequence[tuple[str, bytes]],
+             *, standard: str | None = None, message_type: str | None = None) -> list[Out]:
+        """The original bytes with the reason on the dead-letter topic, and the rejection in the case."""
+        record = pipeline.dead_letter(rejected, origin="worker" if origin else "http",
+                                      topic=origin.topic if origin else None,
+                                      partition=origin.partition if origin else None,
+                                      offset=origin.offset if origin else None)
+        record = record.model_copy(update={"id": dead_letter_id(origin, rejected.code), "standard": standard,
+                                           "attempts": _replayed(headers) + 1})
+        log.warning("parked case %s: %s", record.case_id, record.reason_code)
+        rejection = StatusEvent(case_id=rejected.case_id, status=Status.REJECTED, message_id=rejected.message_id,
+                                standard=standard, message_type=message_type,
+                                reason=f"{rejected.code}: {rejected.reason}", at=received_at(headers) or self.clock())
+        return [dead_letter_out(self.catalogue, data, record), status_out(self.catalogue, rejection)]
+
+    def _step(self, event: Envelope, status: Status, *, recipient: str | None = None, reason: str | None = None,
+              at: datetime | None = None) -> Out:
+        """One step of `event` in its case; received names the sender, every step the portal label."""
+        return status_out(self.catalogue, StatusEvent(
+            case_id=event.case_id, status=status, message_id=event.message_id, standard=event.standard,
+            message_type=event.message_type, recipient=recipient, reason=reason, at=at or self.clock(),
+            label=event.attributes.get(PORTAL_LABEL), author=event.author if status is Status.RECEIVED else None))
+
+
+def _replayed(headers: Sequence[tuple[str, bytes]]) -> int:
+    """How often a replayed record was parked before (0 for a first delivery)."""
+    for key, value in headers:
+        if key == REPLAY_HEADER and value.isdigit():
+            return int(value)
+    return 0
