@@ -32,13 +32,16 @@ def test_business_move_is_one_case_and_both_offices_are_informed(running_hub: Ru
     case_id = first.body["case_id"]
     assert second.body["case_id"] == case_id
 
+    everyone = {old_office, new_office, "xga:06431000", "fin:2605", "xga:06000000", "ihk:06411000"}
+
     def both_informed(timeline: list[dict[str, Any]]) -> bool:
         informed = {e.get("recipient") for e in timeline if "Verlegung" in (e.get("reason") or "")}
-        return informed >= {old_office, new_office}
+        delivered = {e.get("recipient") for e in timeline if e["status"] == "delivered"}
+        return informed >= {old_office, new_office} and delivered >= everyone
 
     timeline = running_hub.wait_for_timeline(case_id, both_informed)
     touched = {e.get("recipient") for e in timeline} | {e.get("author") for e in timeline}
-    assert {old_office, new_office, "xga:06431000", "fin:2605", "xga:06000000", "ihk:06411000"} <= touched
+    assert everyone <= touched
 
     to_old = running_hub.inbox(old_office)
     to_new = running_hub.inbox(new_office)
