@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     producer_linger_ms: int = Field(default=5, ge=0, description="Producer wait for a batch to fill.")
     kafka_write_timeout_s: float = Field(default=5.0, gt=0,
                                          description="The API answers 503 when Kafka has not acknowledged by then.")
+    session_timeout_s: float = Field(default=10.0, ge=6,
+                                     description="A worker that has not sent a heartbeat for this long is dead: "
+                                                 "its partitions move to the others.")
+    rebalance_timeout_s: float = Field(default=15.0, ge=1,
+                                       description="How long a rebalance waits for every worker to rejoin.")
     table_store: Literal["rocksdb", "memory"] = Field(
         default="rocksdb", description="Where workers keep their tables: RocksDB on disk, or memory (tests only).")
 

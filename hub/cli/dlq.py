@@ -10,14 +10,13 @@ from typing import Any
 
 import click
 
+from hub.cli.deployment import Deployment, connect
 from hub.deadletter import DeadLetterError
 from hub.deadletter.query import ID_WIDTH, format_detail, format_table, resolve, select, to_json
 from hub.deadletter.replay import Outcome, ReplayResult, replay, summary
 from hub.deadletter.store import ParkedItem, open_producer, read_parked
-from hub.settings import Settings, get_settings
+from hub.settings import Settings
 from topics.catalogue import Catalogue
-
-NO_KAFKA = "no Kafka: start it with `hub kafka start` or set HUB_KAFKA_BOOTSTRAP"
 
 _REASON = click.option("--reason", metavar="CODE",
                        help='Only items with this reason code, or a code prefix such as "xml." or "routing".')
@@ -28,28 +27,28 @@ _AUTHORITY = click.option("--authority", metavar="KEY",
 
 @dataclass(frozen=True)
 class _Hub:
-    """What every dlq command needs: settings, the broker and the topic names of this deployment."""
+    """What every dlq command needs: the deployment and its parked items."""
 
-    settings: Settings
-    bootstrap: str
-    catalogue: Catalogue
+    deployment: Deployment
+
+    @property
+    def settings(self) -> Settings:
+        return self.deployment.settings
+
+    @property
+    def bootstrap(self) -> str:
+        return self.deployment.bootstrap
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.deployment.catalogue
 
     def parked(self) -> list[ParkedItem]:
         return read_parked(self.bootstrap, self.catalogue.deadletter)
 
 
 def _connect() -> _Hub:
-    """HUB_KAFKA_BOOTSTRAP, else the local broker when it answers, else a ClickException saying how to get one."""
-    settings = get_settings()
-    bootstrap = settings.kafka_bootstrap
-    if not bootstrap:
-        from hub.kafka import LocalKafka
-
-        local = LocalKafka(settings)
-        if not local.status().answering:
-            raise click.ClickException(NO_KAFKA)
-        bootstrap = local.bootstrap
-    return _Hub(settings, bootstrap, Catalogue(prefix=settings.topic_prefix, app_id=settings.app_id))
+    return _Hub(connect())
 
 
 @contextmanager

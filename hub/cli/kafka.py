@@ -85,3 +85,38 @@ def status(data_dir: Path | None) -> None:
     click.echo(f"Data dir:  {state.data_dir}")
     if not state.answering:
         raise click.exceptions.Exit(1)
+    _topics(state.bootstrap)
+
+
+def _topics(bootstrap: str) -> None:
+    """The deployment's topics: how many the catalogue declares (a fixed set, whatever the directory holds) and
+    which of them exist, with their partitions."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    from hub.app.factory import load_routing
+    from hub.routing.errors import RoutingError
+    from hub.settings import get_settings
+
+    settings = get_settings()
+    try:
+        routing = load_routing(settings)
+    except RoutingError as exc:
+        click.echo(f"Topics:    routing data invalid ({exc})")
+        return
+    declared = routing.catalogue.all_topics(routing.rules.kafka_recipients(routing.directory))
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="municipal-hub-status")
+        try:
+            present = {t["name"]: len(t["partitions"]) for t in admin.describe_topics() if not t.get("error_code")}
+        finally:
+            admin.close()
+    except KafkaError as exc:
+        click.echo(f"Topics:    cannot be listed ({exc})")
+        return
+    found = [t for t in declared if t.name in present]
+    click.echo(f"Topics:    {len(declared)} declared for {len(routing.directory.authorities)} authorities "
+               f"(prefix {settings.topic_prefix!r}), {len(found)} present")
+    for topic in declared:
+        partitions = present.get(topic.name)
+        click.echo(f"  {topic.name:<48} {f'{partitions} partitions' if partitions else 'missing'}")

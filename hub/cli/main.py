@@ -12,6 +12,7 @@ from connectors.errors import ConnectorError
 from connectors.reading import read_message
 from hub.cli.dlq import dlq_group
 from hub.cli.kafka import kafka_group
+from hub.cli.replay import replay_command
 from hub.cli.routing import config_group, route_command
 from hub.cli.tokens import token_group
 from hub.routing.errors import RoutingError
@@ -31,6 +32,7 @@ cli.add_command(route_command)
 cli.add_command(config_group)
 cli.add_command(token_group)
 cli.add_command(dlq_group)
+cli.add_command(replay_command)
 
 
 @cli.command()

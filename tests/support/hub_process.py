@@ -185,6 +185,13 @@ def new_config(bootstrap: str, tmp_path_factory: pytest.TempPathFactory, *, rout
                      tuple((extra_env or {}).items()))
 
 
+def second_worker(config: HubConfig, tmp_path_factory: pytest.TempPathFactory) -> HubConfig:
+    """Another worker of the same deployment: same topics, consumer group and tokens; its own state and port."""
+    extra = dict(config.extra_env) | {"HUB_TOKENS_FILE": str(config.tokens_file)}
+    return HubConfig(config.bootstrap, config.run_id, tmp_path_factory.mktemp(f"hub-{config.run_id}-w"), _free_port(),
+                     config.routing_dir, tuple(extra.items()))
+
+
 def operator_token(config: HubConfig) -> str:
     """A token acting for every authority of the directory and reading every case: the tests' own system."""
     settings = Settings(routing_dir=config.routing_dir) if config.routing_dir else Settings()
