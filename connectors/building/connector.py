@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from connectors.building.derive import derive
 from connectors.building.model import NAMESPACE_FAMILY, STANDARD, XBauNachricht
 from connectors.building.parse import parse_xbau
 from connectors.building.portal import portal_label
+from connectors.g2g import derive
 from connectors.reading import Reading
 from connectors.secure_xml import namespace
 from topics.envelope import PORTAL_LABEL, Envelope, case_id_for

@@ -9,12 +9,10 @@ XSD validation before has already fixed where each one may occur.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from lxml import etree
 from pydantic import ValidationError
 
-from connectors.building.errors import SchemaViolation
 from connectors.building.model import (
     DVDV_KENNUNG,
     KERNMODUL_NAMESPACE,
@@ -36,10 +34,10 @@ from connectors.errors import (
     UnsupportedVersion,
 )
 from connectors.findings import Findings
+from connectors.g2g import HEAD, IDENT, child, required, text, timestamp
 from connectors.secure_xml import local_name, namespace
+from connectors.xsd import SchemaViolation
 
-HEAD = "nachrichtenkopf.g2g"
-IDENT = f"{HEAD}/identifikation.nachricht"
 STATUS_MESSAGE = "prozessnachrichten.statusFuerAntragsportal"
 _ROOT = re.compile(r"^(?P<kind>[A-Za-z][\w.]*?)\.(?P<code>\d{4})$")
 _BEZUG_PARTS = ("referenz", "vorgang", "bezugNachricht")
@@ -68,35 +66,12 @@ def recognise(root: etree._Element) -> tuple[str, str]:
     return message_type(root)
 
 
-def child(element: etree._Element | None, path: str) -> etree._Element | None:
-    """The first element reached by local names `path` ('a/b/c'), whatever their namespaces."""
-    for name in path.split("/"):
-        if element is None:
-            return None
-        element = next((c for c in element if isinstance(c.tag, str) and local_name(c) == name), None)
-    return element
 
 
-def text(element: etree._Element | None, path: str) -> str | None:
-    """The stripped text at `path`, or None when it is absent or blank."""
-    found = child(element, path)
-    value = (found.text or "").strip() if found is not None else ""
-    return value or None
 
 
-def required(element: etree._Element | None, path: str, where: str) -> str:
-    value = text(element, path)
-    if value is None:
-        field = f"{where}/{path}" if where else path
-        raise MissingField(f"{field} is missing or empty", field=field)
-    return value
 
 
-def timestamp(value: str, field: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidField(f"{field} is not an ISO 8601 time", field=field) from exc
 
 
 def behoerde(root: etree._Element, role: str) -> Behoerde:

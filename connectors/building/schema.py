@@ -7,20 +7,20 @@ Loading is confined to the schema folder; nothing is fetched from the network.
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, cast
 
 from lxml import etree
 
-from connectors.building.errors import SchemaViolation
 from connectors.building.model import KERNMODUL_NAMESPACE, XBAU_NAMESPACE
 from connectors.errors import UnsupportedVersion
-from connectors.secure_xml import local_name, namespace
+from connectors.secure_xml import namespace
+from connectors.xsd import FolderOnly, SchemaSetupError, check, without_values
 from hub.settings import get_settings
+
+__all__ = ["FolderOnly", "SchemaSetupError", "schema_dir", "schema_for", "validate", "without_values"]
 
 SCHEMA_FOLDER = ("xoev", "xbau-2.6")
 _XS = "http://www.w3.org/2001/XMLSchema"
@@ -60,47 +60,9 @@ MESSAGE_SCHEMAS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-_ERROR_LEVELS = frozenset({"ERROR", "FATAL"})
-# libxml2 quotes the offending value ("The value 'Erika' is not accepted ..."); line and path locate it well enough,
-# and the detail ends up in the case timeline, so values (possibly personal data) are dropped from it.
-_QUOTED_VALUE = (
-    (re.compile(r"The value '.*'(?= (?:is not|has a length|does not))", re.DOTALL), "The value"),
-    (re.compile(r"(?<=: )'.*'(?= is not a valid value)", re.DOTALL), "The value"),
-)
-
-
-class _LogEntry(Protocol):
-    """What lxml's error log entries offer (lxml-stubs leave _ErrorLog untyped)."""
-
-    line: int
-    path: str | None
-    message: str
-    level_name: str
-
-
-class SchemaSetupError(RuntimeError):
-    """The schema folder is incomplete or a schema reaches outside it: a deployment fault, not a bad message."""
-
-
 def schema_dir() -> Path:
     """The folder of the official XSDs, below the configured shared directory."""
     return get_settings().shared_dir.joinpath(*SCHEMA_FOLDER)
-
-
-class FolderOnly(etree.Resolver):
-    """Refuses every include or import outside the schema folder, so compiling can never reach the network."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__()
-        self.folder = folder.resolve()
-        self.refused: list[str] = []
-
-    def resolve(self, system_url: str, public_id: str, context: object = None) -> None:
-        local = (system_url or "").removeprefix("file://")
-        if "://" in local or not Path(local).resolve().is_relative_to(self.folder):
-            self.refused.append(system_url)
-            raise SchemaSetupError(f"schema reference {system_url!r} points outside {self.folder}")
-        return None  # a file below the folder: libxml2 loads it itself
 
 
 def _wrapper(target_namespace: str, files: tuple[str, ...]) -> bytes:
@@ -145,26 +107,6 @@ def schema_for(target_namespace: str) -> etree.XMLSchema:
         return compile_schema(target_namespace)
 
 
-def without_values(message: str) -> str:
-    """A libxml2 validity message with the quoted instance value left out."""
-    for pattern, replacement in _QUOTED_VALUE:
-        message = pattern.sub(replacement, message)
-    return message.strip()
-
-
 def validate(tree: etree._ElementTree) -> None:
     """Validate against the schema of the root's namespace; raise SchemaViolation carrying every XSD error."""
-    root = tree.getroot()
-    schema = schema_for(namespace(root))
-    with _validate_lock:  # the schema's error_log is shared state; validating takes well under a millisecond
-        if schema.validate(tree):
-            return
-        entries = [e for e in cast("Iterable[_LogEntry]", schema.error_log) if e.level_name in _ERROR_LEVELS]
-    if not entries:  # pragma: no cover - libxml2 always logs why a document is invalid
-        raise SchemaViolation(f"{local_name(root)} is not valid XBau", line=getattr(root, "sourceline", None) or 0,
-                              path=f"/{local_name(root)}")
-    found = [SchemaViolation(f"line {e.line}, {e.path or '/'}: {without_values(e.message)}",
-                             line=e.line, path=e.path or "/") for e in entries]
-    first = found[0]
-    first.related = tuple(found[1:])
-    raise first
+    check(schema_for(namespace(tree.getroot())), tree, _validate_lock, "XBau")

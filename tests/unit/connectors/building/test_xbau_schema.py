@@ -11,10 +11,10 @@ from lxml import etree
 
 from connectors.building import schema
 from connectors.building.connector import BuildingConnector
-from connectors.building.errors import SchemaViolation
 from connectors.building.model import KERNMODUL_NAMESPACE, XBAU_NAMESPACE
 from connectors.errors import ConnectorError, UnsupportedVersion
 from connectors.secure_xml import parse_secure
+from connectors.xsd import SchemaViolation
 from hub.settings import Settings
 from tests.unit.connectors.building.xbau_support import HEAD, line_of, node, nodes, text
 
