@@ -36,10 +36,11 @@ class Connector(Protocol):
 def connectors() -> tuple[Connector, ...]:
     """Every connector the hub runs, one per XÖV standard."""
     from connectors.building.connector import BuildingConnector
+    from connectors.civil_status.connector import CivilStatusConnector
     from connectors.registration.connector import RegistrationConnector
     from connectors.trade.connector import TradeConnector
 
-    return (TradeConnector(), BuildingConnector(), RegistrationConnector())
+    return (TradeConnector(), BuildingConnector(), RegistrationConnector(), CivilStatusConnector())
 
 
 def read_message(data: bytes, *, max_bytes: int) -> Reading:

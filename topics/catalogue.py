@@ -61,6 +61,8 @@ TRADE_INGEST = _ingest("trade", "XGewerbeanzeige/XGewerbeordnung", "the gewerbeb
                                                                    "all notifications of a business are in order")
 BUILDING_INGEST = _ingest("building", "XBau", "the building authority, so its file numbers are known in order")
 REGISTRATION_INGEST = _ingest("registration", "XMeld", "the case reference (the data request's message id)")
+CIVIL_STATUS_INGEST = _ingest("civilstatus", "XPersonenstand", "the case id (a request's; a delivery's own until "
+                                                               "it is joined to its request)")
 
 DELIVERY = TopicSpec(
     name="hub.delivery", key="recipient authority", retention="delivery",
@@ -95,8 +97,8 @@ DEADLETTER = TopicSpec(
     retention="deadletter", cleanup_policy="compact,delete",
 )
 
-STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, BUILDING_INGEST, REGISTRATION_INGEST, DELIVERY,
-                                        DELIVERY_RETRY, STATUS, PORTAL, INBOX_ACKS, DEADLETTER)
+STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, BUILDING_INGEST, REGISTRATION_INGEST, CIVIL_STATUS_INGEST,
+                                        DELIVERY, DELIVERY_RETRY, STATUS, PORTAL, INBOX_ACKS, DEADLETTER)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ INGEST_BY_STANDARD: dict[str, TopicSpec] = {
     "XGewerbeanzeige": TRADE_INGEST,
     "XBau": BUILDING_INGEST,
     "XMeld": REGISTRATION_INGEST,
+    "XPersonenstand": CIVIL_STATUS_INGEST,
 }
 DOMAIN_BY_STANDARD: dict[str, str] = {spec_standard: spec.name.split(".", 1)[0]
                                       for spec_standard, spec in INGEST_BY_STANDARD.items()}

@@ -14,6 +14,7 @@ from connectors.registration.model import STANDARD, Meldenachricht, is_xmeld_nam
 from connectors.registration.parse import parse_meldenachricht, recognise
 from connectors.registration.versions import VERSIONS, VersionTable
 from connectors.secure_xml import namespace
+from connectors.shared_folder import shared_folder
 from topics.envelope import Envelope, case_id_for
 
 
@@ -63,11 +64,7 @@ class RegistrationConnector:
     standard = STANDARD
 
     def __init__(self, shared_dir: Path | None = None, versions: VersionTable = VERSIONS) -> None:
-        if shared_dir is None:
-            from hub.settings import get_settings  # the one place settings are read
-
-            shared_dir = get_settings().shared_dir
-        self.shared_dir = shared_dir
+        self.shared_dir = shared_folder(shared_dir)
         self.versions = versions
 
     def recognises(self, root: etree._Element) -> bool:

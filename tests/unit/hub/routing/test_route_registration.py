@@ -60,4 +60,4 @@ def test_a_move_from_an_unknown_municipality_is_refused(request_0300: Envelope, 
 def test_every_shared_sample_is_recognised(settings: Settings, tmp_path: Path) -> None:
     for path in sorted((settings.shared_dir / "samples").glob("*/*.xml")):
         reading = read_message(path.read_bytes(), max_bytes=10**6)
-        assert reading.envelope.standard in {"XGewerbeanzeige", "XBau", "XMeld"}, path
+        assert reading.envelope.standard in {"XGewerbeanzeige", "XBau", "XMeld", "XPersonenstand"}, path
