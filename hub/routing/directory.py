@@ -14,6 +14,7 @@ from connectors.codelist import Codelist
 from hub.delivery.channels import INBOX, DeliveryChannel
 from hub.routing.codelists import read_codelist
 from hub.routing.errors import ConfigError
+from hub.routing.places import Place, PlaceIndex
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -106,7 +107,7 @@ class Directory:
     """Municipalities and authorities, loaded once and indexed by AGS, ARS, key and role."""
 
     def __init__(self, municipalities: list[Municipality], authorities: list[Authority],
-                 versions: Mapping[str, str] | None = None) -> None:
+                 versions: Mapping[str, str] | None = None, places: PlaceIndex | None = None) -> None:
         self.municipalities: Mapping[str, Municipality] = {m.ags: m for m in municipalities}
         self.by_ars: Mapping[str, Municipality] = {m.ars: m for m in municipalities if m.ars}
         self.districts: Mapping[str, str] = {m.district: m.district_name for m in municipalities}
@@ -116,6 +117,9 @@ class Directory:
             role: tuple(a for a in authorities if a.role == role) for role in {a.role for a in authorities}
         }
         self.versions: Mapping[str, str] = dict(versions or {})
+        # Every municipality by name, those of other states too (default: only the served ones given here).
+        self.places = places if places is not None else PlaceIndex(
+            Place(ags=m.ags, name=m.name, state=m.state, state_name=m.state_name, served=True) for m in municipalities)
 
     def authority(self, key: str) -> Authority | None:
         return self.authorities.get(key)
@@ -171,7 +175,8 @@ class Directory:
                 if not prefix.isdigit() or not any(ags.startswith(prefix) for ags in municipalities):
                     raise ConfigError(path, entry, "serves", f"'{prefix}' matches no municipality of the served states")
         versions = {c.uri: c.version for c in lists.values()}
-        return cls(list(municipalities.values()), authorities, versions)
+        places = PlaceIndex.of(lists["ags"].entries, lists["bundesland"].entries, meta.states)
+        return cls(list(municipalities.values()), authorities, versions, places)
 
 
 def _municipalities(lists: Mapping[str, Codelist], states: tuple[str, ...]) -> dict[str, Municipality]:

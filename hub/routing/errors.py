@@ -41,6 +41,32 @@ class ReaderMismatch(RoutingError):
     code = "routing.reader_mismatch"
 
 
+class OutsideServedStates(UnknownMunicipality):
+    """The municipality concerned is a German municipality, but of a state the hub does not serve; the reason says
+    which state. Same code as any unknown municipality, so filters on parked items keep working."""
+
+
+class PlaceOutsideServedStates(UnknownMunicipality):
+    """The place a message names (e.g. the entry's place of a certificate request) lies, under every reading of its
+    name, outside the served states: no authority of the directory is responsible for it."""
+
+    code = "routing.place_outside_served_states"
+
+
+class PlaceOfOtherAuthority(ReaderMismatch):
+    """The place a message names lies in the area of another authority of the role than the addressed reader (e.g.
+    a birth registered by another Standesamt); the reason names both."""
+
+    code = "routing.place_of_other_authority"
+
+
+class PlaceWithoutAuthority(NoRecipient):
+    """The place a message names is a municipality of the served states that no authority of the role serves, and
+    the addressed reader is not responsible for it either."""
+
+    code = "routing.place_without_authority"
+
+
 class ConfigError(RoutingError):
     """A directory or rules file is unreadable or inconsistent; names the file, the entry and the field."""
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from hub.delivery.channels import KafkaChannel
+from hub.routing.by_place import responsible_for_place
 from hub.routing.directory import Authority, Directory
-from hub.routing.errors import NoRecipient, ReaderMismatch, UnknownAuthority, UnknownMunicipality
+from hub.routing.errors import (
+    NoRecipient,
+    OutsideServedStates,
+    ReaderMismatch,
+    UnknownAuthority,
+    UnknownMunicipality,
+)
 from hub.routing.rules import Policy, Rules
 from topics.catalogue import Catalogue
 from topics.envelope import Envelope
@@ -43,6 +50,11 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
     Raises a RoutingError when the municipality, the reader or a rule's role cannot be resolved.
     """
     if directory.region_name(event.ags) is None:
+        elsewhere = directory.places.by_ags.get(event.ags)
+        if elsewhere is not None:
+            served = ", ".join(sorted(directory.states.values()))
+            raise OutsideServedStates(f"Die Gemeinde {event.ags} ({elsewhere.name}) liegt in {elsewhere.state_name}, "
+                                      f"außerhalb der Länder, die der Hub bedient ({served}).", field="ags")
         raise UnknownMunicipality(f"municipality {event.ags} is not in the directory", field="ags")
     reader = directory.authority(event.reader)
     if reader is None:
@@ -57,11 +69,7 @@ def route(event: Envelope, directory: Directory, rules: Rules, catalogue: Catalo
             continue
         chosen: set[str] = set()
         for role in rule.recipients:
-            concrete, ags = _resolve(role, rule.id, event, directory, rules)
-            authority = directory.responsible(concrete, ags)
-            if authority is None:
-                raise NoRecipient(f"rule {rule.id}: role '{role}' has no authority for municipality {ags}",
-                                  field="recipients")
+            concrete, authority = _recipient(role, rule.id, event, directory, rules)
             chosen.add(authority.key)
             if authority.key == event.author:
                 continue  # the sender has the message already
@@ -85,15 +93,35 @@ def topic_for(catalogue: Catalogue, standard: str, authority: Authority) -> str:
     return catalogue.delivery
 
 
+def _recipient(role: str, rule_id: str, event: Envelope, directory: Directory,
+               rules: Rules) -> tuple[str, Authority]:
+    """The directory role a rule's role stands for, and the authority of that role for this event."""
+    derived = rules.roles.get(role)
+    if derived is not None and derived.place_from is not None:
+        concrete = _concrete(role, rule_id, event, rules)
+        return concrete, responsible_for_place(concrete, derived.place_from, event, directory)
+    concrete, ags = _resolve(role, rule_id, event, directory, rules)
+    authority = directory.responsible(concrete, ags)
+    if authority is None:
+        raise NoRecipient(f"rule {rule_id}: role '{role}' has no authority for municipality {ags}", field="recipients")
+    return concrete, authority
+
+
+def _concrete(role: str, rule_id: str, event: Envelope, rules: Rules) -> str:
+    """The directory role a derived role picks for this event."""
+    concrete = rules.roles[role].resolve(event.attributes)
+    if concrete is None:
+        raise NoRecipient(f"rule {rule_id}: role '{role}' matches none of its cases for this message",
+                          field="recipients")
+    return concrete
+
+
 def _resolve(role: str, rule_id: str, event: Envelope, directory: Directory, rules: Rules) -> tuple[str, str]:
     """The directory role and the municipality a rule's role stands for, for this event."""
     derived = rules.roles.get(role)
     if derived is None:
         return role, event.ags
-    concrete = derived.resolve(event.attributes)
-    if concrete is None:
-        raise NoRecipient(f"rule {rule_id}: role '{role}' matches none of its cases for this message",
-                          field="recipients")
+    concrete = _concrete(role, rule_id, event, rules)
     if derived.ags_from is None:
         return concrete, event.ags
     ags = event.attributes.get(derived.ags_from)

@@ -56,7 +56,9 @@ class DerivedRole(BaseModel):
 
     `when` picks the directory role by a message attribute (first match wins); `role` names it outright.
     `ags_from` resolves it for the municipality in that attribute (e.g. the previous address) instead of the
-    municipality concerned.
+    municipality concerned. `place_from` resolves it for the place NAME in that attribute (e.g. the entry's place of a
+    certificate request), trusting the addressed reader only where that place does not contradict it
+    (hub/routing/by_place.py); an attribute `<place_from>_feld` may name the element it came from.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -65,11 +67,14 @@ class DerivedRole(BaseModel):
     role: str | None = None
     when: tuple[Choice, ...] = ()
     ags_from: str | None = None
+    place_from: str | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> DerivedRole:
         if (self.role is None) == (not self.when):
             raise ValueError("give either 'role' or 'when'")
+        if self.ags_from is not None and self.place_from is not None:
+            raise ValueError("give at most one of 'ags_from' and 'place_from'")
         return self
 
     @property
@@ -164,7 +169,7 @@ class Rules:
                 for concrete in self.concrete_roles(role):
                     if concrete not in self.policies:
                         raise ConfigError(path, entry, "recipients", f"role '{concrete}' has no [policy.{concrete}]")
-                    if derived is not None and derived.ags_from:
+                    if derived is not None and (derived.ags_from or derived.place_from):
                         continue  # resolved for a municipality the message names; checked when it arrives
                     gap = next((ags for ags in in_scope if directory.responsible(concrete, ags) is None), None)
                     if gap is not None:

@@ -71,5 +71,5 @@ def test_validate_recognises_every_shared_sample(settings: Settings) -> None:
     result = CliRunner().invoke(cli, ["validate", *map(str, samples)])
     assert result.exit_code == 0, result.output
     assert result.output.count("Ergebnis:       gültig") == len(samples)
-    for standard in ("XGewerbeanzeige", "XBau", "XMeld"):
+    for standard in ("XGewerbeanzeige", "XBau", "XMeld", "XPersonenstand"):
         assert f"Standard:       {standard}" in result.output

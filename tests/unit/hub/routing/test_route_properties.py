@@ -16,7 +16,10 @@ ROUTING = load_routing(Settings())  # loaded once: strategies draw from the real
 DIRECTORY, RULES = ROUTING.directory, ROUTING.rules
 ALL_AGS = sorted(DIRECTORY.municipalities)
 IN_SCOPE = sorted(a for a in ALL_AGS if any(a.startswith(p) for r in RULES.rules for p in r.scope))
-STANDARDS = sorted({r.standard for r in RULES.rules})
+# Roles resolved by a place name need messages that name a place; test_route_civil_status.py covers those standards.
+BY_PLACE = {r.standard for r in RULES.rules for role in r.recipients
+            if (derived := RULES.roles.get(role)) is not None and derived.place_from}
+STANDARDS = sorted({r.standard for r in RULES.rules} - BY_PLACE)
 KINDS = {s: sorted({k for r in RULES.rules if r.standard == s for k in r.kinds}) for s in STANDARDS}
 
 
