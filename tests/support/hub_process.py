@@ -128,6 +128,17 @@ class RunningHub:
         return records
 
 
+def wait_for(condition: Any, what: str, timeout_s: float = 60) -> Any:
+    """Poll `condition()` until it returns something truthy, and return that; fail naming `what` at the deadline."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def _call(request: urllib.request.Request) -> HttpAnswer:
     try:
         with urllib.request.urlopen(request, timeout=30) as response:

@@ -16,7 +16,15 @@ import pytest
 
 from hub.delivery.signing import HEADER_IDEMPOTENCY_KEY, verify
 from hub.settings import Settings
-from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub
+from tests.support.hub_process import (
+    RunningHub,
+    drop_topics,
+    new_config,
+    operator_token,
+    start_hub,
+    stop_hub,
+    wait_for,
+)
 from tests.support.recipient_server import RecipientServer, recipient_server
 
 pytestmark = pytest.mark.integration
@@ -77,16 +85,6 @@ def delivery_hub(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory)
             drop_topics(hub)
 
 
-def _wait(condition: Any, what: str, timeout_s: float = 60) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _anmeldung(shared_dir: Path) -> bytes:
     return next((shared_dir / "samples" / "xgewerbeanzeige").glob("*anmeldung_bensheim*.xml")).read_bytes()
 
@@ -105,7 +103,7 @@ def test_every_channel_delivers_and_a_failing_recipient_is_retried_parked_and_re
     case_id, message_id = answer.body["case_id"], answer.body["message_id"]
 
     # served on time while the trade supervision's system is still failing
-    written = _wait(lambda: list(delivery_hub.folder.glob("*.xml")), "the Finanzamt's file", timeout_s=30)
+    written = wait_for(lambda: list(delivery_hub.folder.glob("*.xml")), "the Finanzamt's file", timeout_s=30)
     assert len(server.calls_to("/gewerbeaufsicht")) <= FLAKY_CALLS
     assert not any(c.answered == 200 for c in server.calls_to("/gewerbeaufsicht"))
     assert len(written) == 1 and message_id in written[0].name
@@ -114,7 +112,7 @@ def test_every_channel_delivers_and_a_failing_recipient_is_retried_parked_and_re
     assert inbox.status == 200 and [m["message_id"] for m in inbox.body["waiting"]] == [message_id]
 
     # the flaky recipient: delivered after its failures, accepted exactly once, every call validly signed
-    calls = _wait(lambda: [c for c in server.calls_to("/gewerbeaufsicht") if c.answered == 200] and
+    calls = wait_for(lambda: [c for c in server.calls_to("/gewerbeaufsicht") if c.answered == 200] and
                   server.calls_to("/gewerbeaufsicht"), "the trade supervision's delivery")
     assert [c.answered for c in calls] == [503] * FLAKY_CALLS + [200]
     secret = SECRETS["gewerbeaufsicht"].encode()
@@ -125,7 +123,7 @@ def test_every_channel_delivers_and_a_failing_recipient_is_retried_parked_and_re
     def statuses() -> list[dict[str, Any]]:
         return list(hub.get(f"/api/v1/cases/{case_id}").body["timeline"])
 
-    _wait(lambda: any(e["status"] == "accepted" and e.get("recipient") == "xga:06431000" for e in statuses()),
+    wait_for(lambda: any(e["status"] == "accepted" and e.get("recipient") == "xga:06431000" for e in statuses()),
           "accepted by the trade supervision")
     accepted = [e for e in statuses() if e["status"] == "accepted" and e.get("recipient") == "xga:06431000"]
     delivered = [e for e in statuses() if e["status"] == "delivered" and e.get("recipient") == "xga:06431000"]
@@ -135,11 +133,11 @@ def test_every_channel_delivers_and_a_failing_recipient_is_retried_parked_and_re
 
     # the unresponsive recipient: parked after its attempts with the last error, then replayed once it works again;
     # while it was timing out, the flaky recipient was served (each recipient has a lane of its own)
-    failed = _wait(lambda: [e for e in statuses() if e["status"] == "failed"], "the statistics delivery to fail")
+    failed = wait_for(lambda: [e for e in statuses() if e["status"] == "failed"], "the statistics delivery to fail")
     assert failed[0]["recipient"] == "xga:06000000" and "timeout after 2" in failed[0]["reason"]
     timeline = statuses()
     assert timeline.index(accepted[0]) < timeline.index(failed[0])
-    _wait(lambda: len(server.calls_to("/statistik")) == STATISTICS_ATTEMPTS, "the last slow answer")
+    wait_for(lambda: len(server.calls_to("/statistik")) == STATISTICS_ATTEMPTS, "the last slow answer")
     listed = _cli(delivery_hub.env, "dlq", "list", "--reason", "delivery", "--json")
     assert listed.returncode == 0, listed.stderr
     items = json.loads(listed.stdout)
@@ -148,7 +146,7 @@ def test_every_channel_delivers_and_a_failing_recipient_is_retried_parked_and_re
     server.heal("/statistik")
     replayed = _cli(delivery_hub.env, "dlq", "replay", items[0]["id"], "--yes")
     assert replayed.returncode == 0, replayed.stderr
-    _wait(lambda: any(e["status"] == "accepted" and e.get("recipient") == "xga:06000000" for e in statuses()),
+    wait_for(lambda: any(e["status"] == "accepted" and e.get("recipient") == "xga:06000000" for e in statuses()),
           "the replayed statistics delivery")
     assert json.loads(_cli(delivery_hub.env, "dlq", "list", "--json").stdout) == []
 
@@ -158,12 +156,12 @@ def test_every_channel_delivers_and_a_failing_recipient_is_retried_parked_and_re
     assert fetched.status == 200 and fetched.body == data  # the addressed reader: exactly as sent
     ack = hub.post(b"", path=f"/api/v1/inbox/ihk:06411000/{message_id}/ack", token=token)
     assert ack.status in (200, 202), ack.body
-    _wait(lambda: hub.get("/api/v1/inbox/ihk:06411000", token=token).body["waiting"] == [], "the inbox to empty")
-    _wait(lambda: any(e["status"] == "accepted" and e.get("recipient") == "ihk:06411000" for e in statuses()),
+    wait_for(lambda: hub.get("/api/v1/inbox/ihk:06411000", token=token).body["waiting"] == [], "the inbox to empty")
+    wait_for(lambda: any(e["status"] == "accepted" and e.get("recipient") == "ihk:06411000" for e in statuses()),
           "the inbox acknowledgement in the timeline")
 
     # the portal hears of every status, signed the same way
-    pushed = _wait(lambda: [json.loads(c.body) for c in server.calls_to("/portal")
+    pushed = wait_for(lambda: [json.loads(c.body) for c in server.calls_to("/portal")
                             if json.loads(c.body)["case_id"] == case_id and c.answered == 200
                             and json.loads(c.body)["entry"]["status"] == "accepted"], "portal pushes")
     assert pushed

@@ -4,14 +4,20 @@ the entry, is fetched and acknowledged there; a request for another Standesamt's
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub
+from tests.support.hub_process import (
+    RunningHub,
+    drop_topics,
+    new_config,
+    operator_token,
+    start_hub,
+    stop_hub,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 PORTAL, BENSHEIM, VIERNHEIM = "dbs:06999001", "psw:06431002", "psw:06431020"
@@ -38,16 +44,6 @@ def _sample(shared_dir: Path, number: str) -> bytes:
     return next((shared_dir / "samples" / "xpersonenstand").glob(f"*.{number}_*.xml")).read_bytes()
 
 
-def _wait(condition: Any, what: str, timeout_s: float = 60) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _waiting(hub: RunningHub, token: str, authority: str = BENSHEIM) -> list[str]:
     answer = hub.get(f"/api/v1/inbox/{authority}", token=token)
     assert answer.status == 200, answer.body
@@ -64,8 +60,8 @@ def test_the_portals_requests_reach_standesamt_bensheims_inbox_and_are_acknowled
         assert answer.status == 202, answer.body
         sent[answer.body["message_id"]] = (answer.body["case_id"], data)
 
-    waiting = _wait(lambda: set(_waiting(hub, tokens["bensheim"])) >= set(sent) and _waiting(hub, tokens["bensheim"]),
-                    "both requests in Standesamt Bensheim's inbox")
+    waiting = wait_for(lambda: set(found := _waiting(hub, tokens["bensheim"])) >= set(sent) and found,
+                       "both requests in Standesamt Bensheim's inbox")
     assert sorted(waiting) == sorted(sent)
     assert _waiting(hub, tokens["viernheim"], VIERNHEIM) == []
     assert hub.get(f"/api/v1/inbox/{BENSHEIM}", token=tokens["viernheim"]).status == 403
@@ -80,7 +76,7 @@ def test_the_portals_requests_reach_standesamt_bensheims_inbox_and_are_acknowled
         assert steps[0] == ("received", None) and timeline[0]["author"] == PORTAL
         assert ("delivered", BENSHEIM) in steps and ("accepted", BENSHEIM) in steps
         assert {e.get("recipient") for e in timeline} <= {None, BENSHEIM}  # no other office saw it
-    _wait(lambda: _waiting(hub, tokens["bensheim"]) == [], "the inbox to empty")
+    wait_for(lambda: _waiting(hub, tokens["bensheim"]) == [], "the inbox to empty")
 
 
 def test_a_request_for_another_standesamts_entry_is_parked(hub_and_tokens: tuple[RunningHub, dict[str, str]],
