@@ -87,6 +87,11 @@ PORTAL = TopicSpec(
     name="hub.portal", key="case id", retention="status",
     description="Status pushes for the portal webhook, numbered per case, in the order of the case's steps.",
 )
+REFERENCES = TopicSpec(
+    name="hub.references", key="the normalised reference (Aktenzeichen, referenzAntragsservice, message id, …)",
+    retention="correlation",
+    description="References of every message with the case they belong to, applied to the references table.",
+)
 INBOX_ACKS = TopicSpec(
     name="hub.inbox.acks", key="recipient authority", retention="delivery",
     description="Pull-inbox acknowledgements (value: the message id), applied by the worker owning the inbox.",
@@ -98,7 +103,7 @@ DEADLETTER = TopicSpec(
 )
 
 STATIC_TOPICS: tuple[TopicSpec, ...] = (TRADE_INGEST, BUILDING_INGEST, REGISTRATION_INGEST, CIVIL_STATUS_INGEST,
-                                        DELIVERY, DELIVERY_RETRY, STATUS, PORTAL, INBOX_ACKS, DEADLETTER)
+                                        REFERENCES, DELIVERY, DELIVERY_RETRY, STATUS, PORTAL, INBOX_ACKS, DEADLETTER)
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("lanes", "recipient", "per served recipient: consecutive failures and copies waiting for a retry",
               "delivered"),
     TableSpec("delivered", "recipient and message id", "what each served recipient was given", "delivered"),
+    TableSpec("references", "normalised reference", "the cases each reference belongs to", "correlation"),
 )
 TABLE_BY_NAME: Mapping[str, TableSpec] = {t.name: t for t in TABLES}
 
@@ -209,6 +215,10 @@ class Catalogue:
     @property
     def portal(self) -> str:
         return self.name(PORTAL)
+
+    @property
+    def references(self) -> str:
+        return self.name(REFERENCES)
 
     @property
     def inbox_acks(self) -> str:

@@ -84,6 +84,10 @@ class StatusEvent(_Frozen):
     author: str | None = Field(default=None, description="The sending authority, on received events.")
     label: str | None = Field(default=None, description="Plain German text for the portal, where one applies.")
     reason: str | None = None
+    kinds: tuple[str, ...] = Field(default=(), description="The message's kinds, on received events.")
+    facts: dict[str, str] = Field(default_factory=dict,
+                                  description="What the citizen view shows of the message, on received events: "
+                                              "its date, deadline, municipality, labels; never personal data.")
 
 
 class DeadLetter(_Frozen):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from connectors.building.citizen import citizen_facts
 from connectors.building.model import NAMESPACE_FAMILY, STANDARD, XBauNachricht
 from connectors.building.parse import parse_xbau
 from connectors.building.portal import portal_label
@@ -92,4 +93,7 @@ class BuildingConnector:
         def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
             return derive(tree, authority, name, keep)
 
-        return Reading(envelope=to_envelope(nachricht), summary=summary(nachricht), derive=derive_for)
+        envelope = to_envelope(nachricht)
+        envelope = envelope.model_copy(update={"attributes": {**envelope.attributes,
+                                                              **citizen_facts(tree.getroot())}})
+        return Reading(envelope=envelope, summary=summary(nachricht), derive=derive_for)

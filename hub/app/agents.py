@@ -18,6 +18,8 @@ from pydantic import TypeAdapter
 from hub.app.producer import Sender
 from hub.app.records import record_headers
 from hub.app.tables import Strings, TableIngestState, TableServedState, bind, drain, open_journal
+from hub.cases.labels import labels
+from hub.cases.references import Hit, merge
 from hub.cases.timeline import Entry, PortalPush, apply
 from hub.delivery.attempts import ChannelClient
 from hub.delivery.channels import InboxChannel, KafkaChannel
@@ -34,6 +36,7 @@ from topics.envelope import ENVELOPE_HEADER, Envelope, Status, StatusEvent, from
 log = logging.getLogger(__name__)
 PORTAL_MAX_DELAY_S = 300.0
 ENTRIES: TypeAdapter[list[Entry]] = TypeAdapter(list[Entry])
+HITS: TypeAdapter[list[Hit]] = TypeAdapter(list[Hit])
 
 
 @dataclass
@@ -124,6 +127,7 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
     app.agent(topic(catalogue.inbox_acks), concurrency=1, name="inbox-acks")(acknowledge)
 
     cases = Strings(stages.tables["cases"])
+    wording = labels()
     push = stages.client.portal_configured
 
     async def timeline(stream: Any) -> None:
@@ -137,7 +141,7 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
             for case_id, items in by_case.items():
                 bind(items[-1][0])
                 before = _entries(cases.get(case_id))
-                updated, new = apply(before, [s for _e, s in items])
+                updated, new = apply(before, [s for _e, s in items], wording.of_entry)
                 if new:
                     cases.put(case_id, ENTRIES.dump_json(updated).decode())
                 for _seq, _entry, status in new:  # counted once per step, however often its event arrived
@@ -150,6 +154,23 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
             await ack_all(stream, events)
 
     app.agent(topic(catalogue.status), concurrency=1, name="case-timeline")(timeline)
+
+    references = Strings(stages.tables["references"])
+
+    async def index(stream: Any) -> None:
+        journal = open_journal()
+        async for events in stream.noack_take(batch, within=within):
+            for event in events:
+                bind(event)
+                key = (event.key or b"").decode()
+                hits = HITS.validate_json(references.get(key) or "[]")
+                updated = merge(hits, Hit.model_validate_json(event.value or b"{}"))
+                if updated != hits:
+                    references.put(key, HITS.dump_json(updated).decode())
+            await stages.sender.send_until_written(drain(journal))
+            await ack_all(stream, events)
+
+    app.agent(topic(catalogue.references), concurrency=1, name="references")(index)
 
     if push:
         async def portal(stream: Any) -> None:

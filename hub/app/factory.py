@@ -16,6 +16,7 @@ import faust
 import mode
 
 from hub.app.agents import Stages, wire_agents
+from hub.app.case_views import register_case_views
 from hub.app.inbox_views import register_inbox_views
 from hub.app.producer import Sender
 from hub.app.tables import (
@@ -129,6 +130,7 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
     hub_app.closers += [lanes.stop, client.close]
     register_views(hub_app)
     register_inbox_views(hub_app)
+    register_case_views(hub_app)
 
     @app.service
     class Lifecycle(mode.Service):

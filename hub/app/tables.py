@@ -18,9 +18,7 @@ from typing import Any
 import faust
 from faust.streams import _current_event, current_event
 from faust.types import TP
-from pydantic import TypeAdapter
 
-from hub.correlation.relocation import Notice
 from hub.delivery.lanes import Lane
 from hub.ingest.ordering import partition_of
 from hub.ingest.records import Out
@@ -28,7 +26,6 @@ from hub.ingest.state import Seen, message_key
 from hub.settings import Settings
 from topics.catalogue import TABLES, Catalogue
 
-NOTICES: TypeAdapter[list[Notice]] = TypeAdapter(list[Notice])
 ROCKSDB_OPTIONS = {  # small memtables and caches per partition: memory stays flat as the tables grow
     "write_buffer_size": 4 * 1024 * 1024,
     "max_write_buffer_number": 2,
@@ -177,12 +174,11 @@ class TableIngestState:
     def remember(self, message_id: str, seen: Seen) -> None:
         self._seen.put(message_key(message_id), seen.model_dump_json())
 
-    def notices(self, betrieb: str) -> list[Notice]:
-        raw = self._correlation.get(f"betrieb|{betrieb}")
-        return NOTICES.validate_json(raw) if raw else []
+    def recall(self, key: str) -> str | None:
+        return self._correlation.get(key)
 
-    def keep_notices(self, betrieb: str, notices: list[Notice]) -> None:
-        self._correlation.put(f"betrieb|{betrieb}", NOTICES.dump_json(notices).decode())
+    def keep(self, key: str, value: str) -> None:
+        self._correlation.put(key, value)
 
 
 class TableServedState:

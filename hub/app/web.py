@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
@@ -56,7 +55,6 @@ def read_or_error(data: bytes, max_bytes: int) -> Reading | ConnectorError:
 
 def register_views(hub_app: HubApp) -> None:
     app, tokens, settings, acceptor = hub_app.app, hub_app.tokens, hub_app.settings, hub_app.acceptor
-    cases = hub_app.tables["cases"]
     seen_table = hub_app.tables["seen"]
     sender = hub_app.stages.sender
     catalogue = hub_app.stages.routing.catalogue
@@ -90,7 +88,8 @@ def register_views(hub_app: HubApp) -> None:
                                f"the body exceeds twice the limit of {settings.max_message_bytes} bytes and was "
                                "not stored")
             reading = await asyncio.to_thread(read_or_error, data, settings.max_message_bytes)
-            outcome, outs = acceptor.decide(data, reading, sender=grant.acts_for, seen=local_seen)
+            outcome, outs = acceptor.decide(data, reading, sender=grant.acts_for, seen=local_seen,
+                                            caller=next(iter(grant.authorities), None))
             try:
                 await asyncio.wait_for(sender.send(outs), timeout=settings.kafka_write_timeout_s)
             except (TimeoutError, KafkaError):
@@ -103,36 +102,6 @@ def register_views(hub_app: HubApp) -> None:
             if isinstance(outcome, Refused):
                 return forbidden(outcome.reason)
             return _rejected(outcome)
-
-    @app.page("/api/v1/cases/{case_id}")
-    class Cases(View):
-        """GET a case's timeline: every status with its time, and the recipient where one applies."""
-
-        async def get(self, request: Request, case_id: str) -> Response:
-            grant = authenticate(request, tokens)
-            if not isinstance(grant, Grant):
-                return grant
-            if not is_ready(app):
-                return problem(503, "hub.starting", "Service Unavailable",
-                               "the hub is starting or rebalancing its partitions; retry shortly")
-            # faust's table_route forwards keyword arguments, but its stubs declare (view, request) only
-            response: Response = await self.routed(request, case_id=case_id)  # type: ignore[call-arg]
-            return response
-
-        @app.table_route(table=cases, match_info="case_id")  # type: ignore[arg-type]  # see above
-        async def routed(self, request: Request, case_id: str) -> Response:
-            grant = authenticate(request, tokens)
-            if not isinstance(grant, Grant):
-                return grant
-            raw = cases.get(case_id.encode())
-            timeline: list[dict[str, Any]] = json.loads(raw) if raw else []
-            if not timeline:
-                return problem(404, "case.not_found", "Not Found", f"no case {case_id} is known to the hub",
-                               case_id=case_id)
-            involved = {e.get("author") for e in timeline} | {e.get("recipient") for e in timeline}
-            if not grant.all_cases and not any(grant.acts_for(a) for a in involved if a):
-                return forbidden(f"case {case_id} involves none of the authorities this token acts for")
-            return self.json({"case_id": case_id, "timeline": timeline})
 
     @app.page("/healthz")
     class Health(View):

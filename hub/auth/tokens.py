@@ -28,6 +28,8 @@ class Grant(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     authorities: tuple[str, ...] = ()
     all_cases: bool = False
+    clerk: bool = Field(default=False, description="A front-desk clerk: reads whole cases its authorities take "
+                                                   "part in, for the citizen at the counter.")
 
     def acts_for(self, authority: str) -> bool:
         return authority in self.authorities

@@ -7,7 +7,7 @@ can detect a gap.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from topics.envelope import StatusEvent
 
 Entry = dict[str, Any]
-FIELDS = ("recipient", "author", "label", "message_id", "message_type", "reason")
+FIELDS = ("recipient", "author", "label", "message_id", "message_type", "reason", "standard")
 
 
 def entry_of(event: StatusEvent) -> Entry:
@@ -25,6 +25,10 @@ def entry_of(event: StatusEvent) -> Entry:
         value = getattr(event, name)
         if value is not None:
             entry[name] = value
+    if event.kinds:
+        entry["kinds"] = list(event.kinds)
+    if event.facts:
+        entry["facts"] = dict(event.facts)
     return entry
 
 
@@ -37,10 +41,18 @@ def step_key(entry: Entry) -> tuple[str | None, str, str | None, str | None]:
 New = tuple[int, Entry, StatusEvent]  # an entry filed for the first time: its number in the case, it, its event
 
 
-def apply(timeline: Sequence[Entry], events: Iterable[StatusEvent]) -> tuple[list[Entry], list[New]]:
-    """The timeline after `events`, and the entries that are new, each with its number in the case (from 1)."""
+Labeller = Callable[[Entry, Entry | None], str | None]  # (entry, its message's received entry) -> plain label
+
+
+def apply(timeline: Sequence[Entry], events: Iterable[StatusEvent],
+          label: Labeller | None = None) -> tuple[list[Entry], list[New]]:
+    """The timeline after `events`, and the entries that are new, each with its number in the case (from 1).
+
+    `label` gives a new entry the citizen's wording of its step where there is one (else it keeps the message's).
+    """
     updated = list(timeline)
     known = {step_key(e) for e in updated}
+    received = {e.get("message_id"): e for e in updated if e["status"] == "received"}
     new: list[New] = []
     for event in events:
         entry = entry_of(event)
@@ -48,6 +60,11 @@ def apply(timeline: Sequence[Entry], events: Iterable[StatusEvent]) -> tuple[lis
         if key in known:
             continue
         known.add(key)
+        if entry["status"] == "received":
+            received[entry.get("message_id")] = entry
+        plain = label(entry, received.get(entry.get("message_id"))) if label else None
+        if plain:
+            entry["label"] = plain
         updated.append(entry)
         new.append((len(updated), entry, event))
     return updated, new

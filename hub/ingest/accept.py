@@ -62,16 +62,17 @@ class Acceptor:
         self.clock = clock
 
     def decide(self, data: bytes, reading: Reading | ConnectorError, *, sender: Callable[[str], bool],
-               seen: SeenLookup = _unknown) -> tuple[Outcome, list[Out]]:
+               seen: SeenLookup = _unknown, caller: str | None = None) -> tuple[Outcome, list[Out]]:
         """The answer and the records to write before giving it.
 
         `sender` says whether the caller may send as the message's author; `seen` looks a message id up where the
         owning worker keeps it (when this process owns it), so a duplicate is acknowledged and a conflicting id
-        refused right away; the worker checks again in any case.
+        refused right away; the worker checks again in any case. `caller` is the authority the caller acts for, named
+        on a rejection of a message that does not say who sent it, so the caller can read the case it was filed in.
         """
         if isinstance(reading, ConnectorError):
             rejected = pipeline.rejection(data, reading)
-            return rejected, self.park(data, rejected)
+            return rejected, self.park(data, rejected, author=caller)
         event = reading.envelope
         if not sender(event.author):
             return Refused(f"dieser Token darf nicht als {event.author} senden"), []
@@ -79,7 +80,7 @@ class Acceptor:
         known = seen(key, event.message_id)
         if known is not None and known.author != event.author:
             rejected = pipeline.rejection(data, conflict(event.message_id))
-            return rejected, self.park(data, rejected, standard=event.standard)
+            return rejected, self.park(data, rejected, standard=event.standard, author=event.author)
         if known is not None:
             DUPLICATES.labels(event.standard).inc()
             return Accepted(event.message_id, known.case_id, duplicate=True), []
@@ -88,9 +89,11 @@ class Acceptor:
                      [(ORIGIN_HEADER, HTTP_ORIGIN), (RECEIVED_AT_HEADER, received)])
         return Accepted(event.message_id, event.case_id), [record]
 
-    def park(self, data: bytes, rejected: Rejection, *, standard: str | None = None) -> list[Out]:
+    def park(self, data: bytes, rejected: Rejection, *, standard: str | None = None,
+             author: str | None = None) -> list[Out]:
         """A message refused at the API: its bytes and reason on the dead-letter topic, the rejection in its case."""
         record = pipeline.dead_letter(rejected, origin="http").model_copy(update={"standard": standard})
         event = StatusEvent(case_id=rejected.case_id, status=Status.REJECTED, message_id=rejected.message_id,
-                            standard=standard, reason=f"{rejected.code}: {rejected.reason}", at=self.clock())
+                            standard=standard, reason=f"{rejected.code}: {rejected.reason}", at=self.clock(),
+                            author=author)
         return [dead_letter_out(self.catalogue, data, record), status_out(self.catalogue, event)]

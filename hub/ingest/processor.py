@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from connectors.errors import ConnectorError
 from connectors.reading import Reading, read_message
 from hub import pipeline
+from hub.cases.facts import facts_of
+from hub.cases.references import references_of
 from hub.correlation import relocation
+from hub.correlation.filing import correlator_for
 from hub.correlation.relocation import Notice
 from hub.ingest.ordering import ordering_key
 from hub.ingest.records import (
@@ -26,7 +30,7 @@ from hub.ingest.records import (
     received_at,
     status_out,
 )
-from hub.ingest.state import IngestState, Seen
+from hub.ingest.state import IngestState, Seen, keep_notices, notices
 from hub.pipeline import Rejection, Routing
 from hub.routing.directory import Authority
 from hub.routing.errors import RoutingError
@@ -103,30 +107,52 @@ class IngestProcessor:
             if seen.author != event.author:
                 # filed under a case of its own: the other author's case is neither named nor touched
                 return self.park(data, pipeline.rejection(data, conflict(event.message_id)), origin, headers,
-                                 standard=event.standard)
+                                 standard=event.standard, author=event.author)
             DUPLICATES.labels(event.standard).inc()
             log.info("case %s: message %s was routed before; not routed again", seen.case_id, event.message_id)
             return []
+        provisional = event.case_id
+        correlator = correlator_for(event)
+        try:
+            if correlator is not None:
+                event = correlator.file(event, state)
+                reading = replace(reading, envelope=event)
+        except RoutingError as error:  # nothing it answers or continues: parked under its own case
+            return [self._step(event, Status.RECEIVED, at=received_at(headers)),
+                    *self.park(data, pipeline.rejection(data, error, event=event), origin, headers,
+                               standard=event.standard, message_type=event.message_type, author=event.author)]
         outs = [self._step(event, Status.RECEIVED, at=received_at(headers)), self._step(event, Status.VALIDATED)]
+        if event.case_id != provisional:  # the API answered with the message's own case: it points to the real one
+            outs.append(self._step(event.model_copy(update={"case_id": provisional}), Status.ROUTED,
+                                   reason=f"dem Vorgang {event.case_id} zugeordnet", author=event.author))
         try:
             deliveries = pipeline.plan(data, reading, self.routing)
         except (RoutingError, ConnectorError) as error:
             return outs[:1] + self.park(data, pipeline.rejection(data, error, event=event), origin, headers,
-                                        standard=event.standard, message_type=event.message_type)
+                                        standard=event.standard, message_type=event.message_type,
+                                        author=event.author)
         outs.append(self._step(event, Status.ROUTED, reason=f"{len(deliveries)} recipients"))
+        outs += self._references(event, [d.recipient.key for d in deliveries])
         for delivery in deliveries:
             outs += self._copy(delivery.envelope, delivery.recipient.authority, delivery.payload)
             DELIVERIES.labels(event.standard, delivery.recipient.role).inc()
         betrieb = event.attributes.get("gewerbebetrieb_id")
         if betrieb:
             outs += self._exchange(betrieb, event, data, state)
+        if correlator is not None:
+            correlator.learn(event, state)
         state.remember(event.message_id, Seen(author=event.author, case_id=event.case_id, origin=origin.label))
         return outs
 
+    def _references(self, event: Envelope, recipients: list[str]) -> list[Out]:
+        """The message's references for the index, keyed by their normalised value."""
+        return [Out(self.catalogue.references, ref.key.encode(), ref.hit.model_dump_json().encode())
+                for ref in references_of(event, recipients)]
+
     def _exchange(self, betrieb: str, event: Envelope, data: bytes, state: IngestState) -> list[Out]:
         """Rückmeldeverfahren: the trade offices that notified one business learn of each other's notices."""
-        updated, forwards = relocation.exchange(state.notices(betrieb), Notice.of(event, data))
-        state.keep_notices(betrieb, updated)
+        updated, forwards = relocation.exchange(notices(state, betrieb), Notice.of(event, data))
+        keep_notices(state, betrieb, updated)
         outs: list[Out] = []
         for forward in forwards:
             office = self.routing.directory.authority(forward.office)
@@ -152,8 +178,9 @@ class IngestProcessor:
         return [Out(topic, authority.key.encode(), payload, header)]
 
     def park(self, data: bytes, rejected: Rejection, origin: Origin | None, headers: Sequence[tuple[str, bytes]],
-             *, standard: str | None = None, message_type: str | None = None) -> list[Out]:
-        """The original bytes with the reason on the dead-letter topic, and the rejection in the case."""
+             *, standard: str | None = None, message_type: str | None = None, author: str | None = None) -> list[Out]:
+        """The original bytes with the reason on the dead-letter topic, and the rejection in the case (naming its
+        sender, so the sender can read why)."""
         record = pipeline.dead_letter(rejected, origin="worker" if origin else "http",
                                       topic=origin.topic if origin else None,
                                       partition=origin.partition if origin else None,
@@ -163,16 +190,20 @@ class IngestProcessor:
         log.warning("parked case %s: %s", record.case_id, record.reason_code)
         rejection = StatusEvent(case_id=rejected.case_id, status=Status.REJECTED, message_id=rejected.message_id,
                                 standard=standard, message_type=message_type,
-                                reason=f"{rejected.code}: {rejected.reason}", at=received_at(headers) or self.clock())
+                                reason=f"{rejected.code}: {rejected.reason}", at=received_at(headers) or self.clock(),
+                                author=author)
         return [dead_letter_out(self.catalogue, data, record), status_out(self.catalogue, rejection)]
 
     def _step(self, event: Envelope, status: Status, *, recipient: str | None = None, reason: str | None = None,
-              at: datetime | None = None) -> Out:
-        """One step of `event` in its case; received names the sender, every step the portal label."""
+              at: datetime | None = None, author: str | None = None) -> Out:
+        """One step of `event` in its case; received names the sender and carries what the citizen view shows of
+        the message, every step the portal label."""
+        received = status is Status.RECEIVED
         return status_out(self.catalogue, StatusEvent(
             case_id=event.case_id, status=status, message_id=event.message_id, standard=event.standard,
             message_type=event.message_type, recipient=recipient, reason=reason, at=at or self.clock(),
-            label=event.attributes.get(PORTAL_LABEL), author=event.author if status is Status.RECEIVED else None))
+            label=event.attributes.get(PORTAL_LABEL), author=event.author if received else author,
+            kinds=event.kinds if received else (), facts=facts_of(event, self.routing.directory) if received else {}))
 
 
 def _replayed(headers: Sequence[tuple[str, bytes]]) -> int:

@@ -1,4 +1,5 @@
-"""What the ingest stage remembers per ordering key: messages already routed, and the notices of each business.
+"""What the ingest stage remembers per ordering key: messages already routed, and what correlation learnt (the
+notices of each business, open certificate requests, file numbers).
 
 The worker keeps this in faust tables co-partitioned with the ingest topics; `MemoryIngestState` serves tools and
 tests. Message ids are compared case-insensitively (they are UUIDs).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from hub.correlation.relocation import Notice
 
@@ -35,9 +36,22 @@ class IngestState(Protocol):
 
     def remember(self, message_id: str, seen: Seen) -> None: ...
 
-    def notices(self, betrieb: str) -> list[Notice]: ...
+    def recall(self, key: str) -> str | None: ...
 
-    def keep_notices(self, betrieb: str, notices: list[Notice]) -> None: ...
+    def keep(self, key: str, value: str) -> None: ...
+
+
+NOTICES: TypeAdapter[list[Notice]] = TypeAdapter(list[Notice])
+
+
+def notices(state: IngestState, betrieb: str) -> list[Notice]:
+    """The notices of one business (Rückmeldeverfahren)."""
+    raw = state.recall(f"betrieb|{betrieb}")
+    return NOTICES.validate_json(raw) if raw else []
+
+
+def keep_notices(state: IngestState, betrieb: str, known: list[Notice]) -> None:
+    state.keep(f"betrieb|{betrieb}", NOTICES.dump_json(known).decode())
 
 
 class MemoryIngestState:
@@ -45,7 +59,7 @@ class MemoryIngestState:
 
     def __init__(self) -> None:
         self.routed: dict[str, Seen] = {}
-        self.betriebe: dict[str, list[Notice]] = {}
+        self.memory: dict[str, str] = {}
 
     def seen(self, message_id: str) -> Seen | None:
         return self.routed.get(message_key(message_id))
@@ -53,8 +67,8 @@ class MemoryIngestState:
     def remember(self, message_id: str, seen: Seen) -> None:
         self.routed[message_key(message_id)] = seen
 
-    def notices(self, betrieb: str) -> list[Notice]:
-        return list(self.betriebe.get(betrieb, []))
+    def recall(self, key: str) -> str | None:
+        return self.memory.get(key)
 
-    def keep_notices(self, betrieb: str, notices: list[Notice]) -> None:
-        self.betriebe[betrieb] = list(notices)
+    def keep(self, key: str, value: str) -> None:
+        self.memory[key] = value
