@@ -21,7 +21,7 @@ from hub.auth.tokens import Grant
 from hub.cases.access import readable
 from hub.cases.citizen import citizen_view
 from hub.cases.labels import labels
-from hub.cases.references import Hit, normalise, visible
+from hub.cases.references import Hit, normalise
 
 if TYPE_CHECKING:
     from hub.app.factory import HubApp
@@ -46,6 +46,19 @@ def register_case_views(hub_app: HubApp) -> None:
         if not entries:
             return forbidden(f"der Vorgang {case_id} betrifft keine Behörde, für die dieser Zugang handelt")
         return entries
+
+    async def may_read(grant: Grant, case_id: str, request: Request) -> bool:
+        """Whether the grant may read anything of the case: decided by its owner, as for reading the case."""
+        try:
+            owner = app.router.key_store(cases.name, case_id.encode())
+        except KeyError:
+            return False
+        if (owner.host, owner.port) != (app.conf.canonical_url.host, app.conf.canonical_url.port):
+            headers = {"Authorization": cast(aioweb.Request, request).headers.get("Authorization", "")}
+            async with app.http_client.get(owner.with_path(f"/api/v1/cases/{case_id}"), headers=headers) as answer:
+                return answer.status == 200
+        entries = case_of(grant, case_id)
+        return isinstance(entries, list)
 
     async def routed_to_case(view: View, request: Request, case_id: str) -> Response | None:
         """Forward to the case's owner; None when this worker owns it."""
@@ -113,7 +126,8 @@ def register_case_views(hub_app: HubApp) -> None:
                 pass
             raw = references.data.get(key.encode())
             hits = [Hit.model_validate(h) for h in json.loads(raw)] if raw else []
-            found = visible(hits, None if grant.all_cases else grant.acts_for)
+            readable_cases = {c for c in {h.case_id for h in hits} if await may_read(grant, c, request)}
+            found = [h for h in hits if h.case_id in readable_cases]
             if not found:
                 return problem(404, "search.not_found", "Not Found",
                                "zu diesem Suchbegriff ist kein Vorgang bekannt, den dieser Zugang sehen darf")

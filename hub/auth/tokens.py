@@ -29,7 +29,9 @@ class Grant(BaseModel):
     authorities: tuple[str, ...] = ()
     all_cases: bool = False
     clerk: bool = Field(default=False, description="A front-desk clerk: reads whole cases its authorities take "
-                                                   "part in, for the citizen at the counter.")
+                                                   "part in, for the citizen at the counter (/schalter).")
+    operator: bool = Field(default=False, description="An IT operator: the operator page (/ops) and faust's own "
+                                                      "pages; sends and reads nothing else by this alone.")
 
     def acts_for(self, authority: str) -> bool:
         return authority in self.authorities
@@ -76,14 +78,17 @@ def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def add_token(path: Path, system: str, authorities: tuple[str, ...], *, all_cases: bool = False) -> str:
+def add_token(path: Path, system: str, authorities: tuple[str, ...], *, all_cases: bool = False,
+              clerk: bool = False, operator: bool = False) -> str:
     """Create a token for `system`, append its hash to `path` and return the token (shown once, never stored)."""
     existing = _read(path) if path.exists() else []
     token = secrets.token_urlsafe(32)
-    grant = Grant(system=system, sha256=digest(token), authorities=authorities, all_cases=all_cases)
+    grant = Grant(system=system, sha256=digest(token), authorities=authorities, all_cases=all_cases, clerk=clerk,
+                  operator=operator)
     entry = ["[[token]]", f"system = {_toml_string(grant.system)}", f"sha256 = {_toml_string(grant.sha256)}",
              "authorities = [" + ", ".join(_toml_string(a) for a in grant.authorities) + "]",
              f"all_cases = {'true' if grant.all_cases else 'false'}"]
+    entry += [f"{flag} = true" for flag in ("clerk", "operator") if getattr(grant, flag)]
     path.parent.mkdir(parents=True, exist_ok=True)
     prefix = "\n" if existing or (path.exists() and path.stat().st_size) else ""
     with path.open("a", encoding="utf-8") as handle:

@@ -8,7 +8,7 @@ so a search shows a token only the cases its authorities took part in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -36,14 +36,13 @@ def normalise(value: str) -> str:
 
 
 class Hit(BaseModel):
-    """One case a reference belongs to: which reference it is, within which authority, and who takes part."""
+    """One case a reference belongs to: which reference it is, and within which authority."""
 
     model_config = ConfigDict(frozen=True)
 
     case_id: str
     kind: str
     authority: str | None = None
-    parties: tuple[str, ...] = ()
 
 
 class Reference(BaseModel):
@@ -59,36 +58,19 @@ class Reference(BaseModel):
         return normalise(self.value)
 
 
-def references_of(event: Envelope, parties: Iterable[str]) -> list[Reference]:
-    """Every reference `event` carries, for its case, with the authorities the message involves."""
-    involved = tuple(sorted({event.author, event.reader, *parties}))
-    found = [Reference(value=event.message_id, hit=Hit(case_id=event.case_id, kind=MESSAGE_ID, parties=involved))]
+def references_of(event: Envelope) -> list[Reference]:
+    """Every reference `event` carries, for its case."""
+    found = [Reference(value=event.message_id, hit=Hit(case_id=event.case_id, kind=MESSAGE_ID))]
     for attribute, kind in REFERENCE_ATTRIBUTES.items():
         value = event.attributes.get(attribute)
         if not value or not value.strip():
             continue
         scope = event.attributes.get(AUTHORITY_OF[kind]) if kind in AUTHORITY_OF else event.author
-        found.append(Reference(value=value, hit=Hit(case_id=event.case_id, kind=kind, authority=scope,
-                                                     parties=involved)))
+        found.append(Reference(value=value, hit=Hit(case_id=event.case_id, kind=kind, authority=scope)))
     unique = {(r.key, r.hit.kind, r.hit.authority): r for r in found}
     return list(unique.values())
 
 
 def merge(hits: Sequence[Hit], new: Hit) -> list[Hit]:
-    """The hits of one reference after another message indexed it: one per case, kind and authority, its parties
-    the union of all messages'."""
-    merged: list[Hit] = []
-    joined = False
-    for hit in hits:
-        if (hit.case_id, hit.kind, hit.authority) == (new.case_id, new.kind, new.authority):
-            hit = hit.model_copy(update={"parties": tuple(sorted({*hit.parties, *new.parties}))})
-            joined = True
-        merged.append(hit)
-    return merged if joined else [*merged, new]
-
-
-def visible(hits: Iterable[Hit], acts_for: Callable[[str], bool] | None) -> list[Hit]:
-    """The hits a caller may see: all for None (an all-cases token), else those its authorities take part in."""
-    if acts_for is None:
-        return list(hits)
-    return [h for h in hits if any(acts_for(p) for p in h.parties)]
+    """The hits of one reference after another message indexed it: one per case, kind and authority."""
+    return list(hits) if new in hits else [*hits, new]

@@ -18,16 +18,21 @@ def token_group() -> None:
 @click.option("--authority", "authorities", multiple=True,
               help="DVDV key (prefix:key) the system may send as and read for; repeat for several.")
 @click.option("--all-cases", is_flag=True, help="May read every case timeline (the citizen portal).")
-def add_command(system: str, authorities: tuple[str, ...], all_cases: bool) -> None:
+@click.option("--clerk", is_flag=True,
+              help="A front-desk clerk of the --authority given: the counter page /schalter, whole cases of them.")
+@click.option("--operator", is_flag=True, help="An IT operator: the operator page /ops (no --authority needed).")
+def add_command(system: str, authorities: tuple[str, ...], all_cases: bool, clerk: bool, operator: bool) -> None:
     """Create a token, store its hash and print the token once: keep it, it cannot be shown again.
 
     Workers read the tokens file at start; restart them after adding a token.
     """
-    if not authorities and not all_cases:
-        raise click.UsageError("give at least one --authority, or --all-cases")
+    if not authorities and not all_cases and not operator:
+        raise click.UsageError("give at least one --authority, or --all-cases, or --operator")
+    if clerk and not authorities:
+        raise click.UsageError("a --clerk token needs the --authority (or authorities) the clerk works for")
     path = get_settings().tokens_path
     try:
-        token = add_token(path, system, authorities, all_cases=all_cases)
+        token = add_token(path, system, authorities, all_cases=all_cases, clerk=clerk, operator=operator)
     except TokenFileError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Token for {system} (stored as a hash in {path}):", err=True)
@@ -47,4 +52,7 @@ def list_command() -> None:
         return
     for grant in store.grants.values():
         scope = ", ".join(grant.authorities) or "-"
-        click.echo(f"{grant.system}: {scope}{' (all cases)' if grant.all_cases else ''}")
+        roles = [name for name, on in (("all cases", grant.all_cases), ("clerk", grant.clerk),
+                                       ("operator", grant.operator)) if on]
+        extra = f" ({', '.join(roles)})" if roles else ""
+        click.echo(f"{grant.system}: {scope}{extra}")

@@ -132,7 +132,7 @@ class IngestProcessor:
                                         standard=event.standard, message_type=event.message_type,
                                         author=event.author)
         outs.append(self._step(event, Status.ROUTED, reason=f"{len(deliveries)} recipients"))
-        outs += self._references(event, [d.recipient.key for d in deliveries])
+        outs += self._references(event)
         for delivery in deliveries:
             outs += self._copy(delivery.envelope, delivery.recipient.authority, delivery.payload)
             DELIVERIES.labels(event.standard, delivery.recipient.role).inc()
@@ -144,10 +144,10 @@ class IngestProcessor:
         state.remember(event.message_id, Seen(author=event.author, case_id=event.case_id, origin=origin.label))
         return outs
 
-    def _references(self, event: Envelope, recipients: list[str]) -> list[Out]:
+    def _references(self, event: Envelope) -> list[Out]:
         """The message's references for the index, keyed by their normalised value."""
         return [Out(self.catalogue.references, ref.key.encode(), ref.hit.model_dump_json().encode())
-                for ref in references_of(event, recipients)]
+                for ref in references_of(event)]
 
     def _exchange(self, betrieb: str, event: Envelope, data: bytes, state: IngestState) -> list[Out]:
         """Rückmeldeverfahren: the trade offices that notified one business learn of each other's notices."""

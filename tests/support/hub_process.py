@@ -170,9 +170,10 @@ class HubConfig:
     def tokens_file(self) -> Path:
         return self.data_dir / "tokens.toml"
 
-    def add_token(self, system: str, authorities: tuple[str, ...], *, all_cases: bool = False) -> str:
+    def add_token(self, system: str, authorities: tuple[str, ...], *, all_cases: bool = False,
+                  clerk: bool = False) -> str:
         """A token the hub accepts once (re)started: acting for `authorities`."""
-        return add_token(self.tokens_file, system, authorities, all_cases=all_cases)
+        return add_token(self.tokens_file, system, authorities, all_cases=all_cases, clerk=clerk)
 
     @property
     def env(self) -> dict[str, str]:

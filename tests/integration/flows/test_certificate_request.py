@@ -107,3 +107,49 @@ def test_a_schema_invalid_request_is_refused_with_the_xsd_path(hub_and_tokens: t
     assert answer.status == 422 and answer.body["code"] == "schema.invalid", answer.body
     assert answer.body["field"] == "/xps:portal2StA.Geburt.081032/xps:kind/xps:geburtsdatum"
     assert "12.08.1964" not in json.dumps(answer.body)
+
+
+def test_the_delivery_reaches_the_portal_in_the_requests_case_with_four_german_steps(
+        hub_and_tokens: tuple[RunningHub, dict[str, str]], shared_dir: Path) -> None:
+    hub, tokens = hub_and_tokens
+    request, delivery = _sample(shared_dir, "081032"), _sample(shared_dir, "081033")
+    # in a fresh deployment's eyes the request of the first test is this one; post it again in case this runs alone
+    posted = hub.post(request, token=tokens["portal"])
+    assert posted.status == 202, posted.body
+    case_id = posted.body["case_id"]
+    message_id = posted.body["message_id"]
+    hub.wait_for_timeline(case_id, lambda t: any(e["status"] == "delivered" for e in t))
+    ack = hub.post(b"", path=f"/api/v1/inbox/{BENSHEIM}/{message_id}/ack", token=tokens["bensheim"])
+    assert ack.status in (200, 202), ack.body
+    answered = hub.post(delivery, token=tokens["bensheim"])
+    assert answered.status == 202, answered.body
+
+    def complete(timeline: list[dict[str, object]]) -> bool:
+        return any(e["status"] == "delivered" and e.get("recipient") == PORTAL for e in timeline)
+
+    timeline = hub.wait_for_timeline(case_id, complete)
+    labels = [e["label"] for e in timeline if e.get("label")]
+    assert labels == ["Antrag eingegangen", "an das Standesamt übermittelt", "vom Standesamt abgerufen",
+                      "Urkunde bereitgestellt"]
+    at_portal = wait_for(lambda: [p for entry, p in hub.inbox(PORTAL) if entry["case_id"] == case_id],
+                         "the certificate in the portal's inbox")
+    assert at_portal == [delivery]
+    # the Standesamt's answer named a case of its own; it points to the request's case
+    pointer = hub.get(f"/api/v1/cases/{answered.body['case_id']}", token=tokens["bensheim"])
+    assert pointer.status == 200 and case_id in json.dumps(pointer.body)
+    status = hub.get(f"/api/v1/cases/{case_id}/status", token=tokens["portal"]).body
+    assert status["status"] == "Urkunde bereitgestellt"
+
+
+def test_a_delivery_answering_no_request_is_parked(hub_and_tokens: tuple[RunningHub, dict[str, str]],
+                                                   shared_dir: Path) -> None:
+    hub, tokens = hub_and_tokens
+    delivery = _sample(shared_dir, "081033")
+    orphan = delivery.replace(b"<xps:zuordnung>PORTAL-AUFTRAG", b"<xps:zuordnung>ANDERER-AUFTRAG")
+    orphan = orphan.replace(b"8d0deb34-790e-4b02-84bd-b753a686dfb6", b"2c4f6a8e-0b1d-4e3f-9a5c-7d9e1f3b5a7c")
+    assert orphan.count(b"ANDERER-AUFTRAG") == 1 and orphan.count(b"2c4f6a8e") == 1
+    answer = hub.post(orphan, token=tokens["bensheim"])
+    assert answer.status == 202, answer.body
+    timeline = hub.wait_for_timeline(answer.body["case_id"], lambda t: any(e["status"] == "rejected" for e in t))
+    assert "correlation.no_open_request" in timeline[-1]["reason"]
+    assert not [p for entry, p in hub.inbox(PORTAL) if entry["message_id"] == answer.body["message_id"]]

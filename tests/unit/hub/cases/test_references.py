@@ -1,10 +1,10 @@
-"""The reference index: every reference a message carries, merged per case, shown only to those taking part."""
+"""The reference index: every reference a message carries, normalised, one hit per case."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hub.cases.references import MESSAGE_ID, Hit, merge, normalise, references_of, visible
+from hub.cases.references import MESSAGE_ID, Hit, merge, normalise, references_of
 from topics.envelope import Envelope
 
 
@@ -16,12 +16,10 @@ def _event(attributes: dict[str, str], message_id: str = "AB12-cd") -> Envelope:
 
 def test_a_message_indexes_its_id_and_every_reference_attribute() -> None:
     refs = references_of(_event({"aktenzeichen": "63/BV/2026/01234", "vorgang": "63/BV/2026/01234",
-                                 "referenz": "Ref-7", "bauaufsicht": "bab:06431000", "status_code": "14"}),
-                         ["gba:06431002"])
+                                 "referenz": "Ref-7", "bauaufsicht": "bab:06431000", "status_code": "14"}))
     found = {(r.key, r.hit.kind, r.hit.authority) for r in refs}
     assert found == {("ab12-cd", MESSAGE_ID, None), ("63/bv/2026/01234", "Aktenzeichen", "bab:06431000"),
                      ("ref-7", "referenzAntragsservice", "bab:06431000")}
-    assert all(r.hit.parties == ("bab:06431000", "bap:06000000", "gba:06431002") for r in refs)
 
 
 def test_spelling_and_spacing_do_not_matter() -> None:
@@ -29,13 +27,8 @@ def test_spelling_and_spacing_do_not_matter() -> None:
     assert normalise("18A0B2C4-58F7") == "18a0b2c4-58f7"
 
 
-def test_hits_merge_per_case_and_show_only_to_those_taking_part() -> None:
-    first = Hit(case_id="c1", kind="gewerbebetriebID", authority="MELDID:06431020", parties=("MELDID:06431020",))
-    later = first.model_copy(update={"parties": ("MELDID:06431002",)})
-    other = Hit(case_id="c2", kind="gewerbebetriebID", authority="MELDID:06431002", parties=("MELDID:06431002",))
-    hits = merge(merge([first], later), other)
-    assert [h.case_id for h in hits] == ["c1", "c2"]
-    assert hits[0].parties == ("MELDID:06431002", "MELDID:06431020")
-    assert [h.case_id for h in visible(hits, lambda a: a == "MELDID:06431020")] == ["c1"]
-    assert visible(hits, lambda a: a.startswith("gba:")) == []
-    assert visible(hits, None) == hits  # an all-cases token
+def test_hits_merge_per_case_kind_and_authority() -> None:
+    first = Hit(case_id="c1", kind="gewerbebetriebID", authority="MELDID:06431020")
+    other = Hit(case_id="c2", kind="gewerbebetriebID", authority="MELDID:06431002")
+    hits = merge(merge(merge([], first), first), other)
+    assert hits == [first, other]
