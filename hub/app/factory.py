@@ -16,6 +16,7 @@ import faust
 import mode
 
 from hub.app.agents import Stages, wire_agents
+from hub.app.broker_watch import BrokerWatch
 from hub.app.case_views import register_case_views
 from hub.app.inbox_views import register_inbox_views
 from hub.app.producer import Sender
@@ -54,6 +55,7 @@ class HubApp:
     settings: Settings
     tokens: TokenStore
     bootstrap: str
+    watch: BrokerWatch
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # run when the worker stops
 
     @property
@@ -125,9 +127,15 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
                     served_state=served_state, client=client, lanes=lanes)
     wire_agents(app, stages)
 
+    watch = BrokerWatch(bootstrap)
     hub_app = HubApp(app=app, stages=stages, acceptor=Acceptor(routing), settings=settings,
-                     tokens=TokenStore.load(settings.tokens_path), bootstrap=bootstrap)
-    hub_app.closers += [lanes.stop, client.close]
+                     tokens=TokenStore.load(settings.tokens_path), bootstrap=bootstrap, watch=watch)
+    hub_app.closers += [lanes.stop, client.close, watch.stop]
+
+    async def watch_kafka() -> None:
+        watch.start()
+
+    app.task(watch_kafka)
     register_views(hub_app)
     register_inbox_views(hub_app)
     register_case_views(hub_app)

@@ -32,10 +32,17 @@ XML_TYPES = ("application/xml", "text/xml")
 
 
 def is_ready(app: Any) -> bool:
-    """The worker produces, owns its partitions and has recovered the case table."""
+    """The worker produces, owns its partitions and has recovered its tables."""
     producer = app.producer
     return bool(producer is not None and producer.started and not app.rebalancing
                 and app.tables.recovery.completed.is_set())
+
+
+def kafka_down(hub_app: HubApp) -> Response:
+    since = hub_app.watch.down_since
+    lasted = f" seit {hub_app.watch.clock() - since:.0f} s" if since is not None else ""
+    return problem(503, "kafka.unavailable", "Service Unavailable",
+                   f"Kafka antwortet nicht{lasted}; die Nachricht wurde nicht angenommen, bitte später erneut senden")
 
 
 def _is_xml(content_type: str) -> bool:
@@ -77,6 +84,8 @@ def register_views(hub_app: HubApp) -> None:
             grant = authenticate(request, tokens)
             if not isinstance(grant, Grant):
                 return grant
+            if not hub_app.watch.up:
+                return kafka_down(hub_app)
             http = cast(aioweb.Request, request)  # faust's aiohttp driver hands over aiohttp's request
             if not _is_xml(http.content_type):
                 return problem(415, "http.unsupported_media_type", "Unsupported Media Type",
@@ -105,9 +114,11 @@ def register_views(hub_app: HubApp) -> None:
 
     @app.page("/healthz")
     class Health(View):
-        """GET: 200 once the worker owns its partitions and has recovered its tables, 503 before."""
+        """GET: 200 while Kafka answers and the worker owns its partitions and has recovered its tables, else 503."""
 
         async def get(self, request: Request) -> Response:
+            if not hub_app.watch.up:
+                return self.json({"status": "kafka unreachable", "app": app.conf.id}, status=503)
             ready = is_ready(app)
             return self.json({"status": "ok" if ready else "starting", "app": app.conf.id},
                              status=200 if ready else 503)
