@@ -40,7 +40,6 @@ class _Frozen(BaseModel):
 class Envelope(_Frozen):
     """One XÖV message as an event: who sent it to whom, about which municipality, of what kind and when."""
 
-    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     case_id: str
     message_id: str = Field(description="The XÖV nachrichtenUUID.")
     standard: str

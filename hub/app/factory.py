@@ -111,6 +111,11 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
         web_port=settings.http_port,
         web_host=settings.http_host,
         web_application_options={"client_max_size": 2 * settings.max_message_bytes},
+        # faust's own pages show tables and partition layouts to anyone; the operator page (/ops) replaces them
+        web_router_enabled=False,
+        web_tables_enabled=False,
+        web_stats_enabled=False,
+        web_graph_enabled=False,
     )
     tables = create_tables(app, settings, catalogue)
     sender = Sender(app, on_written=persisted_offsets(tables))
