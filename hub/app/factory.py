@@ -20,6 +20,7 @@ from hub.app.broker_watch import BrokerWatch
 from hub.app.case_views import register_case_views
 from hub.app.inbox_views import register_inbox_views
 from hub.app.producer import Sender
+from hub.app.safe_offsets import SafeApp, SafeTableManager
 from hub.app.tables import (
     TableServedState,
     create_tables,
@@ -90,8 +91,9 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
     check_secrets(routing.directory, secrets)
     datadir = table_dir(settings)
     datadir.parent.mkdir(parents=True, exist_ok=True)
-    app = faust.App(
+    app = SafeApp(
         settings.app_id,
+        TableManager=SafeTableManager,
         broker=f"kafka://{bootstrap}",
         store=store_url(settings),
         datadir=str(datadir),

@@ -1,8 +1,9 @@
 """A minimal stream worker with the hub's faust set-up, for crash tests: it copies every source record to each sink.
 
-Configured like the hub's worker (memory store with a changelog-backed table, `earliest` offset reset, acks=all,
-one agent with concurrency 1 that awaits every send before taking the next record) and nothing else, so a test
-can show what faust itself does to the offsets around a restart. Run as a script with COPY_WORKER_* variables:
+Configured like the hub's worker (the hub's SafeApp with its consumer and recovery, a changelog-backed table,
+`earliest` offset reset, acks=all, one agent with concurrency 1 that awaits every send before taking the next record)
+and nothing else, so a test can show what the stream layer does to the offsets around a restart. Run as a script
+with COPY_WORKER_* variables:
 
     COPY_WORKER_BOOTSTRAP  host:port of the broker
     COPY_WORKER_GROUP      application id and consumer group
@@ -21,12 +22,15 @@ from typing import Any
 import faust
 from faust.worker import Worker
 
+from hub.app.safe_offsets import SafeApp, SafeTableManager
+
 
 def create_app(env: dict[str, str]) -> faust.App:
     session_s = float(env["COPY_WORKER_SESSION_S"])
     partitions = int(env["COPY_WORKER_PARTITIONS"])
-    app = faust.App(
+    app = SafeApp(
         env["COPY_WORKER_GROUP"],
+        TableManager=SafeTableManager,
         broker=f"kafka://{env['COPY_WORKER_BOOTSTRAP']}",
         store="memory://",
         datadir=env["COPY_WORKER_DATADIR"],
