@@ -83,6 +83,9 @@ class StatusEvent(_Frozen):
     author: str | None = Field(default=None, description="The sending authority, on received events.")
     label: str | None = Field(default=None, description="Plain German text for the portal, where one applies.")
     reason: str | None = None
+    origin: str | None = Field(default=None, description="The record the step came from: topic[partition]@offset.")
+    channel: str | None = Field(default=None, description="The recipient's channel, on delivery steps.")
+    attempt: int | None = Field(default=None, description="The delivery attempt that ended in this step.")
     kinds: tuple[str, ...] = Field(default=(), description="The message's kinds, on received events.")
     facts: dict[str, str] = Field(default_factory=dict,
                                   description="What the citizen view shows of the message, on received events: "

@@ -120,7 +120,7 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
             for event in events:
                 bind(event)
                 outs += stages.served.acknowledge(stages.served_state, (event.key or b"").decode(),
-                                                  (event.value or b"").decode())
+                                                  (event.value or b"").decode(), _origin(event))
             await stages.sender.send_until_written([*outs, *drain(journal)])
             await ack_all(stream, events)
 
@@ -202,7 +202,8 @@ async def _serve(stages: Stages, stream: Any, event: Any, outs: list[Out]) -> Co
         outs.append(Out(stages.routing.catalogue.kafka_outbound(envelope.standard, recipient),
                         envelope.case_id.encode(), event.value or b"", [to_header(ENVELOPE_HEADER, envelope)]))
         outs.append(stages.served.step(envelope.case_id, envelope.message_id, envelope.standard, recipient,
-                                       Status.DELIVERED, message_type=envelope.message_type))
+                                       Status.DELIVERED, message_type=envelope.message_type, origin=origin.label,
+                                       channel="kafka"))
         return None
     copy = _copy(stream, event, envelope, Attempt.first(envelope, recipient, origin, replay=replay),
                  from_retry=False)
@@ -215,7 +216,7 @@ def _copy(stream: Any, event: Any, envelope: Envelope | None, attempt: Attempt, 
         await stream.ack(event)
 
     return Copy(payload=event.value or b"", envelope=envelope, attempt=attempt, from_retry=from_retry,
-                bind=lambda: bind(event), settle=settle)
+                bind=lambda: bind(event), settle=settle, origin=_origin(event))
 
 
 async def _push_until_accepted(client: ChannelClient, body: bytes, pushed: PortalPush,

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict
 from topics.envelope import StatusEvent
 
 Entry = dict[str, Any]
-FIELDS = ("recipient", "author", "label", "message_id", "message_type", "reason", "standard")
+FIELDS = ("recipient", "author", "label", "message_id", "message_type", "reason", "standard", "origin", "channel",
+          "attempt")
 
 
 def entry_of(event: StatusEvent) -> Entry:

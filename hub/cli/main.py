@@ -15,6 +15,7 @@ from hub.cli.kafka import kafka_group
 from hub.cli.replay import replay_command
 from hub.cli.routing import config_group, route_command
 from hub.cli.tokens import token_group
+from hub.cli.trace import trace_command
 from hub.routing.errors import RoutingError
 from hub.settings import get_settings
 
@@ -33,6 +34,7 @@ cli.add_command(config_group)
 cli.add_command(token_group)
 cli.add_command(dlq_group)
 cli.add_command(replay_command)
+cli.add_command(trace_command)
 
 
 @cli.command()

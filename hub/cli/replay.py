@@ -65,7 +65,7 @@ def replay_command(recipient: str, since: str | None, until: str | None, offsets
         span = resolve(consumer, topic, recipient, deployment.catalogue.partitions, since=_when(since),
                        until=_when(until), offsets=_offsets(offsets))
         click.echo(f"Reading {topic}[{span.partition}] offsets {span.start}-{span.end} …", err=True)
-        records = read_range(consumer, topic, span)
+        records = read_range(consumer, topic, span, recipient)
     except (HistoryError, KafkaError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

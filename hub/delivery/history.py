@@ -6,8 +6,7 @@ Nothing else ever re-sends history: a channel added or changed later serves only
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,9 +16,7 @@ from kafka import KafkaConsumer, TopicPartition
 from hub.delivery.served import REPLAY_DELIVERY_HEADER
 from hub.ingest.ordering import partition_of
 from hub.ingest.records import Out
-from topics.catalogue import MAX_RECORD_BYTES
-
-POLL_MS = 500
+from hub.kafka.scan import ScanTimeout, scan, tool_consumer
 
 
 class HistoryError(Exception):
@@ -69,25 +66,16 @@ def _offset_at(consumer: KafkaConsumer, tp: TopicPartition, when: datetime | Non
     return default if found is None else int(found.offset)
 
 
-def read_range(consumer: KafkaConsumer, topic: str, span: Range, *, timeout_s: float = 120.0,
-               progress: Callable[[int], None] = lambda _n: None) -> list[Any]:
-    """Every record of the range, in offset order."""
-    tp = TopicPartition(topic, span.partition)
-    consumer.assign([tp])
-    consumer.seek(tp, span.start)
-    records: list[Any] = []
-    deadline = time.monotonic() + timeout_s
-    while consumer.position(tp) < span.end:
-        if time.monotonic() > deadline:
-            raise HistoryError(f"reading {topic}[{span.partition}] did not reach offset {span.end} in time")
-        for batch in consumer.poll(timeout_ms=POLL_MS).values():
-            records += [r for r in batch if r.offset < span.end]
-        progress(len(records))
-    return records
+def read_range(consumer: KafkaConsumer, topic: str, span: Range, recipient: str, *,
+               timeout_s: float = 120.0) -> list[Any]:
+    """The recipient's records of the range, in offset order."""
+    key = recipient.encode()
+    try:
+        return scan(consumer, topic, span.partition, lambda r: r.key == key, start=span.start, end=span.end,
+                    timeout_s=timeout_s)
+    except ScanTimeout as exc:
+        raise HistoryError(str(exc)) from exc
 
 
 def history_consumer(bootstrap: str, **options: Any) -> KafkaConsumer:
-    """A consumer outside any group: reading history commits nothing and disturbs no worker."""
-    return KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                         client_id="municipal-hub-replay", max_partition_fetch_bytes=MAX_RECORD_BYTES * 2,
-                         fetch_max_bytes=MAX_RECORD_BYTES * 2, **options)
+    return tool_consumer(bootstrap, "municipal-hub-replay", **options)

@@ -24,7 +24,7 @@ from hub.delivery.channels import FolderChannel, WebhookChannel
 from hub.delivery.lanes import Action, Lane, next_action
 from hub.delivery.retry import RetryPolicy
 from hub.delivery.served import Attempt, ServedDelivery, ServedState
-from hub.ingest.records import Out
+from hub.ingest.records import Origin, Out
 from hub.routing.directory import Directory
 from topics.envelope import Envelope
 
@@ -44,6 +44,7 @@ class Copy:
     from_retry: bool
     bind: Callable[[], None]  # makes the source record current, so table writes land in its partition
     settle: Callable[[], Awaitable[None]]  # acknowledges the source record
+    origin: Origin | None = None  # the source record, named on the steps it causes
 
     @property
     def recipient(self) -> str:
@@ -209,12 +210,13 @@ class LaneRunner:
     async def _delivered(self, copy: Copy, lane: Lane, channel: WebhookChannel | FolderChannel) -> None:
         seq = copy.attempt.seq if copy.from_retry else None
         self.state.keep_lane(copy.recipient, lane.succeeded(datetime.now(UTC), seq))
-        await self.produce(self.stage.delivered(self.state, copy.attempt,
-                                                acknowledged=isinstance(channel, WebhookChannel)))
+        await self.produce(self.stage.delivered(self.state, copy.attempt, channel=channel.channel,
+                                                acknowledged=isinstance(channel, WebhookChannel), origin=copy.origin))
         await copy.settle()
 
     async def _give_up(self, copy: Copy) -> None:
         log.warning("delivery to %s given up after %d attempts: case %s", copy.recipient, copy.attempt.attempts,
                     copy.attempt.case_id)
-        await self.produce(self.stage.give_up(copy.payload, copy.attempt))
+        channel = self._channel(copy.recipient)
+        await self.produce(self.stage.give_up(copy.payload, copy.attempt, channel.channel if channel else None))
         await copy.settle()

@@ -81,23 +81,27 @@ class ServedDelivery:
             return []
         state.give(recipient, envelope.message_id, Status.DELIVERED.value)
         return [self.step(envelope.case_id, envelope.message_id, envelope.standard, recipient, Status.DELIVERED,
-                          message_type=envelope.message_type)]
+                          message_type=envelope.message_type, origin=origin.label, channel="inbox", attempt=1)]
 
-    def acknowledge(self, state: ServedState, recipient: str, message_id: str) -> list[Out]:
+    def acknowledge(self, state: ServedState, recipient: str, message_id: str, origin: Origin | None = None
+                    ) -> list[Out]:
         """An inbox acknowledgement: the message leaves the inbox for good and the case shows it accepted."""
         entry = inbox.remove(state.inbox, recipient, message_id)
         if entry is None:
             return []
         state.give(recipient, message_id, Status.ACCEPTED.value)
         return [self.step(entry.case_id, message_id, entry.standard, recipient, Status.ACCEPTED,
-                          message_type=entry.message_type)]
+                          message_type=entry.message_type, origin=origin.label if origin else None,
+                          channel="inbox")]
 
-    def delivered(self, state: ServedState, attempt: Attempt, *, acknowledged: bool) -> list[Out]:
+    def delivered(self, state: ServedState, attempt: Attempt, *, acknowledged: bool, channel: str,
+                  origin: Origin | None = None) -> list[Out]:
         """A webhook's 2xx (delivered and accepted by the recipient system) or a written file (delivered)."""
         state.give(attempt.recipient, attempt.message_id,
                    (Status.ACCEPTED if acknowledged else Status.DELIVERED).value)
         steps = (Status.DELIVERED, Status.ACCEPTED) if acknowledged else (Status.DELIVERED,)
-        return [self.step(attempt.case_id, attempt.message_id, attempt.standard, attempt.recipient, status)
+        return [self.step(attempt.case_id, attempt.message_id, attempt.standard, attempt.recipient, status,
+                          origin=origin.label if origin else None, channel=channel, attempt=attempt.attempts + 1)
                 for status in steps]
 
     def forward(self, payload: bytes, envelope: Envelope | None, attempt: Attempt) -> Out:
@@ -107,7 +111,7 @@ class ServedDelivery:
             headers.append(to_header(ENVELOPE_HEADER, envelope))
         return Out(self.catalogue.delivery_retry, attempt.recipient.encode(), payload, headers)
 
-    def give_up(self, payload: bytes, attempt: Attempt) -> list[Out]:
+    def give_up(self, payload: bytes, attempt: Attempt, channel: str | None = None) -> list[Out]:
         """After the last attempt: the copy is parked with the last error and the case shows `failed`."""
         reason = (f"{attempt.attempts} Zustellversuche an {attempt.recipient} sind fehlgeschlagen; "
                   f"letzter Fehler: {attempt.last_error}")
@@ -120,13 +124,16 @@ class ServedDelivery:
         record = record.model_copy(update={"id": dead_letter_id(origin, f"delivery.failed:{attempt.recipient}")})
         return [dead_letter_out(self.catalogue, payload, record),
                 self.step(attempt.case_id, attempt.message_id, attempt.standard, attempt.recipient, Status.FAILED,
-                          reason=reason)]
+                          reason=reason, channel=channel, attempt=attempt.attempts,
+                          origin=origin.label if origin else None)]
 
     def step(self, case_id: str, message_id: str, standard: str | None, recipient: str, status: Status, *,
-             message_type: str | None = None, reason: str | None = None) -> Out:
+             message_type: str | None = None, reason: str | None = None, origin: str | None = None,
+             channel: str | None = None, attempt: int | None = None) -> Out:
         return status_out(self.catalogue, StatusEvent(case_id=case_id, status=status, message_id=message_id,
                                                       standard=standard, message_type=message_type,
-                                                      recipient=recipient, reason=reason, at=self.clock()))
+                                                      recipient=recipient, reason=reason, at=self.clock(),
+                                                      origin=origin, channel=channel, attempt=attempt))
 
 
 class MemoryServedState:

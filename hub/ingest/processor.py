@@ -118,27 +118,30 @@ class IngestProcessor:
                 event = correlator.file(event, state)
                 reading = replace(reading, envelope=event)
         except RoutingError as error:  # nothing it answers or continues: parked under its own case
-            return [self._step(event, Status.RECEIVED, at=received_at(headers)),
+            return [self._step(event, Status.RECEIVED, at=received_at(headers), origin=origin),
+                    *self._references(event),
                     *self.park(data, pipeline.rejection(data, error, event=event), origin, headers,
                                standard=event.standard, message_type=event.message_type, author=event.author)]
-        outs = [self._step(event, Status.RECEIVED, at=received_at(headers)), self._step(event, Status.VALIDATED)]
+        outs = [self._step(event, Status.RECEIVED, at=received_at(headers), origin=origin),
+                self._step(event, Status.VALIDATED, origin=origin)]
         if event.case_id != provisional:  # the API answered with the message's own case: it points to the real one
             outs.append(self._step(event.model_copy(update={"case_id": provisional}), Status.ROUTED,
-                                   reason=f"dem Vorgang {event.case_id} zugeordnet", author=event.author))
+                                   reason=f"dem Vorgang {event.case_id} zugeordnet", author=event.author,
+                                   origin=origin))
         try:
             deliveries = pipeline.plan(data, reading, self.routing)
         except (RoutingError, ConnectorError) as error:
-            return outs[:1] + self.park(data, pipeline.rejection(data, error, event=event), origin, headers,
-                                        standard=event.standard, message_type=event.message_type,
-                                        author=event.author)
-        outs.append(self._step(event, Status.ROUTED, reason=f"{len(deliveries)} recipients"))
+            return outs[:1] + self._references(event) + self.park(
+                data, pipeline.rejection(data, error, event=event), origin, headers, standard=event.standard,
+                message_type=event.message_type, author=event.author)
+        outs.append(self._step(event, Status.ROUTED, reason=f"{len(deliveries)} recipients", origin=origin))
         outs += self._references(event)
         for delivery in deliveries:
-            outs += self._copy(delivery.envelope, delivery.recipient.authority, delivery.payload)
+            outs += self._copy(delivery.envelope, delivery.recipient.authority, delivery.payload, origin)
             DELIVERIES.labels(event.standard, delivery.recipient.role).inc()
         betrieb = event.attributes.get("gewerbebetrieb_id")
         if betrieb:
-            outs += self._exchange(betrieb, event, data, state)
+            outs += self._exchange(betrieb, event, data, state, origin)
         if correlator is not None:
             correlator.learn(event, state)
         state.remember(event.message_id, Seen(author=event.author, case_id=event.case_id, origin=origin.label))
@@ -149,7 +152,8 @@ class IngestProcessor:
         return [Out(self.catalogue.references, ref.key.encode(), ref.hit.model_dump_json().encode())
                 for ref in references_of(event)]
 
-    def _exchange(self, betrieb: str, event: Envelope, data: bytes, state: IngestState) -> list[Out]:
+    def _exchange(self, betrieb: str, event: Envelope, data: bytes, state: IngestState, origin: Origin
+                  ) -> list[Out]:
         """Rückmeldeverfahren: the trade offices that notified one business learn of each other's notices."""
         updated, forwards = relocation.exchange(notices(state, betrieb), Notice.of(event, data))
         keep_notices(state, betrieb, updated)
@@ -161,20 +165,22 @@ class IngestProcessor:
                             forward.office)
                 continue
             sent = forward.notice.envelope.model_copy(update={"recipient": office.key})
-            outs.append(self._step(sent, Status.ROUTED, recipient=office.key, reason=relocation.REASON))
-            outs += self._copy(sent, office, forward.notice.payload, reason=relocation.REASON)
+            outs.append(self._step(sent, Status.ROUTED, recipient=office.key, reason=relocation.REASON,
+                                   origin=origin))
+            outs += self._copy(sent, office, forward.notice.payload, origin, reason=relocation.REASON)
             DELIVERIES.labels(sent.standard, office.role).inc()
         return outs
 
-    def _copy(self, envelope: Envelope, authority: Authority, payload: bytes, *, reason: str | None = None
-              ) -> list[Out]:
+    def _copy(self, envelope: Envelope, authority: Authority, payload: bytes, origin: Origin, *,
+              reason: str | None = None) -> list[Out]:
         """A recipient's copy: on the shared delivery stream keyed by recipient, or on its own Kafka topic (then it
         is delivered at once: the topic is its channel)."""
         topic = topic_for(self.catalogue, envelope.standard, authority)
         header = [to_header(ENVELOPE_HEADER, envelope)]
         if topic != self.catalogue.delivery:
             return [Out(topic, envelope.case_id.encode(), payload, header),
-                    self._step(envelope, Status.DELIVERED, recipient=authority.key, reason=reason)]
+                    self._step(envelope, Status.DELIVERED, recipient=authority.key, reason=reason, origin=origin,
+                               channel="kafka")]
         return [Out(topic, authority.key.encode(), payload, header)]
 
     def park(self, data: bytes, rejected: Rejection, origin: Origin | None, headers: Sequence[tuple[str, bytes]],
@@ -195,7 +201,8 @@ class IngestProcessor:
         return [dead_letter_out(self.catalogue, data, record), status_out(self.catalogue, rejection)]
 
     def _step(self, event: Envelope, status: Status, *, recipient: str | None = None, reason: str | None = None,
-              at: datetime | None = None, author: str | None = None) -> Out:
+              at: datetime | None = None, author: str | None = None, origin: Origin | None = None,
+              channel: str | None = None) -> Out:
         """One step of `event` in its case; received names the sender and carries what the citizen view shows of
         the message, every step the portal label."""
         received = status is Status.RECEIVED
@@ -203,7 +210,8 @@ class IngestProcessor:
             case_id=event.case_id, status=status, message_id=event.message_id, standard=event.standard,
             message_type=event.message_type, recipient=recipient, reason=reason, at=at or self.clock(),
             label=event.attributes.get(PORTAL_LABEL), author=event.author if received else author,
-            kinds=event.kinds if received else (), facts=facts_of(event, self.routing.directory) if received else {}))
+            kinds=event.kinds if received else (), facts=facts_of(event, self.routing.directory) if received else {},
+            origin=origin.label if origin else None, channel=channel))
 
 
 def _replayed(headers: Sequence[tuple[str, bytes]]) -> int:
