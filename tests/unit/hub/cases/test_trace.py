@@ -12,7 +12,7 @@ T0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 def _step(status: Status, seconds: int, message_id: str = "m-1", **extra: object) -> StatusEvent:
     return StatusEvent(case_id="c-1", status=status, message_id=message_id, at=T0 + timedelta(seconds=seconds),
-                       **extra)  # type: ignore[arg-type]
+                       **extra)
 
 
 def test_steps_and_parked_records_in_time_order() -> None:
