@@ -91,3 +91,21 @@ class InvalidField(ConnectorError):
 
     code = "message.invalid_field"
     http_status = 422
+
+
+class SchemaViolation(InvalidField):
+    """A part that breaks the standard's schema: undeclared, out of order, missing, or a value its type refuses.
+
+    One code for every standard, so senders see one code for "breaks the official schema"; `field` is the element
+    path and `line` the line in the message as received (None when unknown).
+    """
+
+    code = "schema.invalid"
+
+    def __init__(self, detail: str, *, field: str, line: int | None = None, message_id: str | None = None) -> None:
+        super().__init__(detail, field=field, message_id=message_id)
+        self.line = line
+
+    @property
+    def path(self) -> str:
+        return self.field or "/"

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from lxml import etree
 
+from connectors.config import ConnectorConfig
 from connectors.errors import UnknownStandard
 from connectors.secure_xml import local_name, namespace, parse_secure
 from topics.envelope import Envelope
@@ -33,21 +34,22 @@ class Connector(Protocol):
     def read(self, tree: etree._ElementTree) -> Reading: ...
 
 
-def connectors() -> tuple[Connector, ...]:
-    """Every connector the hub runs, one per XÖV standard."""
+def connectors(config: ConnectorConfig) -> tuple[Connector, ...]:
+    """Every connector the hub runs, one per XÖV standard (family), reading schemas from `config`'s folders."""
     from connectors.building.connector import BuildingConnector
     from connectors.civil_status.connector import CivilStatusConnector
     from connectors.registration.connector import RegistrationConnector
     from connectors.trade.connector import TradeConnector
 
-    return (TradeConnector(), BuildingConnector(), RegistrationConnector(), CivilStatusConnector())
+    return (TradeConnector(config), BuildingConnector(config.shared_dir), RegistrationConnector(config.shared_dir),
+            CivilStatusConnector(config.shared_dir))
 
 
-def read_message(data: bytes, *, max_bytes: int) -> Reading:
+def read_message(data: bytes, *, max_bytes: int, config: ConnectorConfig) -> Reading:
     """Parse `data` securely and read it with the connector of its standard; ConnectorError says why not."""
     tree = parse_secure(data, max_bytes=max_bytes)
     root = tree.getroot()
-    available = connectors()
+    available = connectors(config)
     for connector in available:
         if connector.recognises(root):
             return connector.read(tree)

@@ -1,8 +1,10 @@
-"""XSD validation shared by the connectors that have official schemas: loading confined to the schema folder,
-and libxml2's errors turned into `SchemaViolation`s with line and path but without the instance's values.
+"""XSD compilation and validation shared by every connector: offline, confined to known folders, German findings.
 
-Schemas are compiled by the connectors themselves (once per process); this module only guards what compiling may
-load and reports what validating finds.
+Schemas are compiled by the connectors (once per process) from files the hub or the operator provides, never fetched:
+the resolver loads files below the allowed folders, answers remote locations from a map (an OASIS catalogue's uri
+entries, or the caller's own: to a local file or to generated schema text) and refuses everything else. Findings
+carry line and element path; instance values are left out of their text, because details end up in case timelines
+and values may be personal data.
 """
 
 from __future__ import annotations
@@ -15,39 +17,18 @@ from typing import Protocol, cast
 
 from lxml import etree
 
-from connectors.errors import ConnectorError
-from connectors.secure_xml import local_name
+from connectors.errors import SchemaViolation as SchemaViolation  # re-exported: the finding every connector raises
 
+XS = "http://www.w3.org/2001/XMLSchema"
 CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
 _ERROR_LEVELS = frozenset({"ERROR", "FATAL"})
-# libxml2 quotes the offending value ("The value 'Erika' is not accepted ..."); line and path locate it well enough,
-# and the detail ends up in the case timeline, so values (possibly personal data) are dropped from it. Patterns of
-# the DIN 91379 string types run to kilobytes and say nothing a sender can act on, so they are dropped too.
-_QUOTED_VALUE = (
-    (re.compile(r"The value '.*'(?= (?:is not|has a length|does not))", re.DOTALL), "The value"),
-    (re.compile(r"(?<=: )'.*'(?= is not a valid value)", re.DOTALL), "The value"),
-    (re.compile(r"The actual value '.*'(?= does not match)", re.DOTALL), "The actual value"),
-    (re.compile(r" by the pattern '.*'(?=\.?$)", re.DOTALL), " by the pattern of its type"),
-)
-
-
-class SchemaViolation(ConnectorError):
-    """One XSD error of a message; every further XSD error of the same message is in `related`.
-
-    `line` and `path` locate the error in the message as received, so a sender can find it without the hub's help.
-    """
-
-    code = "schema.invalid"
-    http_status = 422
-
-    def __init__(self, detail: str, *, line: int, path: str, message_id: str | None = None) -> None:
-        super().__init__(detail, field=path, message_id=message_id)
-        self.line = line
-        self.path = path
 
 
 class SchemaSetupError(RuntimeError):
-    """The schema folder is incomplete or a schema reaches outside it: a deployment fault, not a bad message."""
+    """Schema files are missing, do not compile or reach outside their folder: a deployment fault, not a bad message.
+
+    Deliberately not a ConnectorError: the message is not to blame and must not be parked as invalid.
+    """
 
 
 class _LogEntry(Protocol):
@@ -60,27 +41,30 @@ class _LogEntry(Protocol):
 
 
 class FolderOnly(etree.Resolver):
-    """Lets compiling load only files below the schema folder, so it can never reach the network.
+    """Lets compiling load only files below `folders`, so it can never reach the network.
 
-    `catalogue` maps remote schemaLocations (as an OASIS catalogue lists them) to files below the folder; any other
-    reference outside the folder is refused.
+    `remote` maps schemaLocations (remote names, or local paths that do not exist) to a file below the folders, or
+    to schema text (bytes) standing in for it; any other reference outside the folders is refused.
     """
 
-    def __init__(self, folder: Path, catalogue: Mapping[str, Path] | None = None) -> None:
+    def __init__(self, folders: Path | Iterable[Path], remote: Mapping[str, Path | bytes] | None = None) -> None:
         super().__init__()
-        self.folder = folder.resolve()
-        self.catalogue = dict(catalogue or {})
+        self.folders = (folders.resolve(),) if isinstance(folders, Path) else tuple(f.resolve() for f in folders)
+        self.remote = dict(remote or {})
         self.refused: list[str] = []
 
     def resolve(self, system_url: str, public_id: str, context: object = None) -> object:
-        mapped = self.catalogue.get(system_url or "")
+        url = system_url or ""
+        mapped = self.remote.get(url)
+        if isinstance(mapped, bytes):
+            return self.resolve_string(mapped, context, base_url=url)
         if mapped is not None:  # its own location becomes the base of the relative references inside it
             return self.resolve_string(mapped.read_bytes(), context, base_url=str(mapped))
-        local = (system_url or "").removeprefix("file://")
-        if "://" in local or not Path(local).resolve().is_relative_to(self.folder):
-            self.refused.append(system_url)
-            raise SchemaSetupError(f"schema reference {system_url!r} points outside {self.folder}")
-        return None  # a file below the folder: libxml2 loads it itself
+        local = url.removeprefix("file://")
+        if "://" in local or not any(Path(local).resolve().is_relative_to(f) for f in self.folders):
+            self.refused.append(url)
+            raise SchemaSetupError(f"Schemaverweis {url!r} zeigt außerhalb von {', '.join(map(str, self.folders))}")
+        return None  # a file below an allowed folder: libxml2 loads it itself
 
 
 def read_catalogue(path: Path) -> dict[str, Path]:
@@ -103,6 +87,80 @@ def read_catalogue(path: Path) -> dict[str, Path]:
     return mapping
 
 
+def wrapper(target_namespace: str, includes: Iterable[str] = (), imports: Mapping[str, str] | None = None) -> bytes:
+    """An in-memory schema that includes `includes` (same namespace) and imports `imports` (namespace → file)."""
+    root = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS}, targetNamespace=target_namespace)
+    for namespace, location in (imports or {}).items():
+        etree.SubElement(root, f"{{{XS}}}import", namespace=namespace, schemaLocation=location)
+    for name in includes:
+        etree.SubElement(root, f"{{{XS}}}include", schemaLocation=name)
+    return etree.tostring(root)
+
+
+def compile_document(document: bytes, base: Path, resolver: FolderOnly, what: str) -> etree.XMLSchema:
+    """Compile the schema text `document`, whose relative locations are resolved against the file `base`."""
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    parser.resolvers.add(resolver)
+    try:
+        root = etree.fromstring(document, parser=parser, base_url=str(base))
+        return etree.XMLSchema(root)
+    except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
+        refused = f" (abgewiesen: {', '.join(resolver.refused)})" if resolver.refused else ""
+        raise SchemaSetupError(f"die Schemata für {what} lassen sich nicht übersetzen: {exc}{refused}") from exc
+
+
+def compile_file(entry: Path, resolver: FolderOnly, what: str) -> etree.XMLSchema:
+    """Compile the schema file `entry` with `resolver`."""
+    if not entry.is_file():
+        raise SchemaSetupError(f"Schemadatei {entry} für {what} fehlt")
+    return compile_document(entry.read_bytes(), entry, resolver, what)
+
+
+# libxml2 quotes the offending value; line and path locate it well enough, so values are dropped from details.
+# Patterns of the DIN 91379 string types run to kilobytes and say nothing a sender can act on, so they go too.
+_QUOTED_VALUE = (
+    (re.compile(r"The value '.*'(?= (?:is not|has a length|does not))", re.DOTALL), "The value"),
+    (re.compile(r"(?<=: )'.*'(?= is not a valid value)", re.DOTALL), "The value"),
+    (re.compile(r"The actual value '.*'(?= does not match)", re.DOTALL), "The actual value"),
+    (re.compile(r" by the pattern '.*'(?=\.?$)", re.DOTALL), " by the pattern of its type"),
+)
+_NAMESPACE = re.compile(r"\{[^}]*\}")
+# libxml2's validity messages in German; the first match wins, anything else keeps libxml2's text.
+_GERMAN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.DOTALL), g) for p, g in (
+    (r"^Element '(?P<e>[^']+)': This element is not expected\. Expected is (?:one of )?\( (?P<x>.*) \)\.$",
+     "Element '{e}' ist hier nicht erlaubt oder steht an falscher Stelle; erwartet: {x}"),
+    (r"^Element '(?P<e>[^']+)': This element is not expected\.$",
+     "Element '{e}' ist hier nicht erlaubt oder steht an falscher Stelle"),
+    (r"^Element '(?P<e>[^']+)': Missing child element\(s\)\. Expected is (?:one of )?\( (?P<x>.*) \)\.$",
+     "In '{e}' fehlt ein Pflichtelement; erwartet: {x}"),
+    (r"^Element '(?P<e>[^']+)': \[facet 'maxLength'\] The value has a length of '(?P<n>\d+)'; this exceeds the "
+     r"allowed maximum length of '(?P<m>\d+)'\.$",
+     "Wert von '{e}' ist zu lang: {n} Zeichen, höchstens {m} erlaubt"),
+    (r"^Element '(?P<e>[^']+)': \[facet 'minLength'\] The value has a length of '(?P<n>\d+)'; this underruns "
+     r"the allowed minimum length of '(?P<m>\d+)'\.$",
+     "Wert von '{e}' ist zu kurz: {n} Zeichen, mindestens {m} verlangt"),
+    (r"^Element '(?P<e>[^']+)': \[facet 'pattern'\] The value is not accepted by the pattern of its type\.?$",
+     "Wert von '{e}' entspricht nicht dem Muster seines Typs"),
+    (r"^Element '(?P<e>[^']+)': \[facet 'enumeration'\] The value is not an element of the set \{(?P<s>.*)\}\.$",
+     "Wert von '{e}' ist keiner der erlaubten Werte {{{s}}}"),
+    (r"^Element '(?P<e>[^']+)'(?:, attribute '(?P<a>[^']+)')?: The value is not a valid value of the "
+     r"(?:local )?(?:atomic|list|union) type '(?P<t>[^']+)'\.$",
+     "Wert von '{e}' ist kein gültiger Wert des Typs '{t}'"),
+    (r"^Element '(?P<e>[^']+)': The attribute '(?P<a>[^']+)' is required but missing\.$",
+     "Attribut '{a}' von '{e}' fehlt"),
+    (r"^Element '(?P<e>[^']+)', attribute '(?P<a>[^']+)': The attribute '[^']+' is not allowed\.$",
+     "Attribut '{a}' ist an '{e}' nicht erlaubt"),
+    (r"^Element '(?P<e>[^']+)': No matching global declaration available for the validation root\.$",
+     "Element '{e}' ist keine Nachricht dieses Schemas (no matching global declaration)"),
+    (r"^Element '(?P<e>[^']+)': Character content other than whitespace is not allowed because the content type "
+     r"is 'element-only'\.$",
+     "'{e}' darf keinen Text enthalten, nur Elemente"),
+    (r"^Element '(?P<e>[^']+)'(?:, attribute '(?P<a>[^']+)')?: The (?:actual )?value does not match the fixed "
+     r"value constraint '(?P<f>.*)'\.$",
+     "Wert von '{e}' muss '{f}' sein"),
+))
+
+
 def without_values(message: str) -> str:
     """A libxml2 validity message with the quoted instance value (and any long type pattern) left out."""
     for pattern, replacement in _QUOTED_VALUE:
@@ -110,21 +168,48 @@ def without_values(message: str) -> str:
     return message.strip()
 
 
-def check(schema: etree.XMLSchema, tree: etree._ElementTree, lock: threading.Lock, standard: str) -> None:
-    """Validate `tree`; raise a SchemaViolation carrying every XSD error found (the others in `related`).
+def in_german(message: str) -> str:
+    """A libxml2 validity message (values already removed) in German, namespaces shortened to local names."""
+    message = _NAMESPACE.sub("", message)
+    for pattern, german in _GERMAN:
+        match = pattern.match(message)
+        if match is not None:
+            return german.format(**{k: v or "" for k, v in match.groupdict().items()})
+    return f"Schemafehler: {message}"
 
-    `lock` guards the schema's error log, which is shared state: one lock per compiled schema.
+
+_validate_lock = threading.Lock()
+
+
+def findings(schema: etree.XMLSchema, tree: etree._ElementTree,
+             lock: threading.Lock = _validate_lock) -> list[SchemaViolation]:
+    """Every XSD error of `tree`, in document order, each with line and path; empty when it is valid.
+
+    `lock` guards the schema's error log, which is shared state (validating takes well under a millisecond).
     """
-    with lock:  # validating takes well under a millisecond
+    with lock:
         if schema.validate(tree):
-            return
+            return []
         entries = [e for e in cast("Iterable[_LogEntry]", schema.error_log) if e.level_name in _ERROR_LEVELS]
     root = tree.getroot()
     if not entries:  # pragma: no cover - libxml2 always logs why a document is invalid
-        raise SchemaViolation(f"{local_name(root)} is not valid {standard}",
-                              line=getattr(root, "sourceline", None) or 0, path=f"/{local_name(root)}")
-    found = [SchemaViolation(f"line {e.line}, {e.path or '/'}: {without_values(e.message)}",
-                             line=e.line, path=e.path or "/") for e in entries]
+        line = root.sourceline if isinstance(root.sourceline, int) else None
+        return [SchemaViolation("die Nachricht verletzt das Schema", field="/", line=line)]
+    return [SchemaViolation(f"Zeile {e.line}, {e.path or '/'}: {in_german(without_values(e.message))}",
+                            field=e.path or "/", line=e.line) for e in entries]
+
+
+def raise_findings(found: list[SchemaViolation], message_id: str | None = None) -> None:
+    """Raise the first finding with every further one in `related`; nothing when `found` is empty."""
+    if not found:
+        return
+    for error in found:
+        error.message_id = error.message_id or message_id
     first = found[0]
     first.related = tuple(found[1:])
     raise first
+
+
+def check(schema: etree.XMLSchema, tree: etree._ElementTree, lock: threading.Lock) -> None:
+    """Validate `tree`; raise a SchemaViolation carrying every XSD error found (the others in `related`)."""
+    raise_findings(findings(schema, tree, lock))

@@ -14,6 +14,7 @@ from hub.routing.directory import Directory
 from hub.routing.errors import RoutingError
 from hub.routing.route import Recipient, route
 from hub.routing.rules import Rules
+from hub.settings import get_settings
 from topics.catalogue import Catalogue
 from topics.envelope import DeadLetter, Envelope, case_id_for
 
@@ -57,8 +58,8 @@ class Rejection:
 
 
 def read(data: bytes, *, max_bytes: int) -> Reading:
-    """Read one XÖV message; raises ConnectorError with a precise reason."""
-    return read_message(data, max_bytes=max_bytes)
+    """Read one XÖV message with the connectors configured by the settings; raises ConnectorError with the reason."""
+    return read_message(data, max_bytes=max_bytes, config=get_settings().connector_config)
 
 
 def plan(original: bytes, reading: Reading, routing: Routing) -> list[Delivery]:

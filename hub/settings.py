@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from connectors.config import ConnectorConfig
 from topics.catalogue import RETENTION_DAYS, Catalogue
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,16 @@ class Settings(BaseSettings):
         description="Folder holding authorities.toml and rules.toml.",
     )
     shared_dir: Path = Field(default=REPO_ROOT.parent / "shared", description="Read-only XÖV schemas and codelists.")
+    schema_dir: Path | None = Field(
+        default=None,
+        description="Official XSDs the operator installs for standards whose schemas the hub may not distribute "
+                    "(e.g. XGewerbeordnung), laid out <folder>/<standard>/<version>/*.xsd; unset: none installed.",
+    )
+
+    @property
+    def connector_config(self) -> ConnectorConfig:
+        """The folders the connectors read schemas and code lists from."""
+        return ConnectorConfig(shared_dir=self.shared_dir, schema_dir=self.schema_dir)
 
     @property
     def tokens_path(self) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from lxml import etree
 
@@ -79,16 +80,22 @@ def summary(nachricht: XBauNachricht) -> dict[str, str]:
 
 
 class BuildingConnector:
-    """XBau 2.6 with XBau-Kernmodul 1.3.0: building permit applications, answers and portal status."""
+    """XBau 2.6 with XBau-Kernmodul 1.3.0: building permit applications, answers and portal status.
+
+    `shared_dir` holds the official XSDs and the statusbauportal code list.
+    """
 
     standard = STANDARD
+
+    def __init__(self, shared_dir: Path) -> None:
+        self.shared_dir = shared_dir
 
     def recognises(self, root: etree._Element) -> bool:
         """Every XBau namespace is this connector's; read() names versions other than 2.6 as unsupported."""
         return namespace(root).startswith(NAMESPACE_FAMILY)
 
     def read(self, tree: etree._ElementTree) -> Reading:
-        nachricht = parse_xbau(tree)
+        nachricht = parse_xbau(tree, self.shared_dir)
 
         def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
             return derive(tree, authority, name, keep)

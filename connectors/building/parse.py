@@ -9,6 +9,7 @@ XSD validation before has already fixed where each one may occur.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from lxml import etree
 from pydantic import ValidationError
@@ -29,6 +30,7 @@ from connectors.building.status_labels import CODELIST_URI, status_codelist, sta
 from connectors.errors import (
     InvalidField,
     MissingField,
+    SchemaViolation,
     UnknownMessageType,
     UnknownStandard,
     UnsupportedVersion,
@@ -36,7 +38,6 @@ from connectors.errors import (
 from connectors.findings import Findings
 from connectors.g2g import HEAD, IDENT, child, required, text, timestamp
 from connectors.secure_xml import local_name, namespace
-from connectors.xsd import SchemaViolation
 
 STATUS_MESSAGE = "prozessnachrichten.statusFuerAntragsportal"
 _ROOT = re.compile(r"^(?P<kind>[A-Za-z][\w.]*?)\.(?P<code>\d{4})$")
@@ -101,7 +102,7 @@ def bezug(root: etree._Element) -> Bezug | None:
     )
 
 
-def portalstatus(root: etree._Element) -> Portalstatus:
+def portalstatus(root: etree._Element, shared_dir: Path) -> Portalstatus:
     """The 1170 status with its label; the code must come from the statusbauportal list."""
     node = child(root, "statusAntragsportal")
     code = required(node, "code", "statusAntragsportal")
@@ -109,10 +110,11 @@ def portalstatus(root: etree._Element) -> Portalstatus:
     if list_uri != CODELIST_URI:
         raise InvalidField(f"statusAntragsportal names code list {list_uri!r}, not {CODELIST_URI}",
                            field="statusAntragsportal/@listURI")
-    return Portalstatus(code=code, label=status_label(code), codelist_version=status_codelist().version)
+    return Portalstatus(code=code, label=status_label(code, shared_dir),
+                        codelist_version=status_codelist(shared_dir).version)
 
 
-def parse_xbau(tree: etree._ElementTree) -> XBauNachricht:
+def parse_xbau(tree: etree._ElementTree, shared_dir: Path) -> XBauNachricht:
     """Validate a securely parsed XBau message against its XSD, then extract routing, case and status data.
 
     Raises SchemaViolation (every XSD error in `related`) or the first extraction error (the others in `related`).
@@ -120,7 +122,7 @@ def parse_xbau(tree: etree._ElementTree) -> XBauNachricht:
     root = tree.getroot()
     check_namespace(root)
     try:
-        validate(tree)
+        validate(tree, shared_dir)
     except SchemaViolation as violation:
         readable_id = text(root, f"{IDENT}/nachrichtenUUID")  # best effort, so the rejection names the message
         for error in violation.all_errors:
@@ -138,7 +140,7 @@ def parse_xbau(tree: etree._ElementTree) -> XBauNachricht:
     autor = errors.attempt(lambda: behoerde(root, "autor"))
     leser = errors.attempt(lambda: behoerde(root, "leser"))
     found = errors.attempt(lambda: municipality(root, autor, leser)) if autor and leser else None
-    status = errors.attempt(lambda: portalstatus(root)) if kind == STATUS_MESSAGE else None
+    status = errors.attempt(lambda: portalstatus(root, shared_dir)) if kind == STATUS_MESSAGE else None
     errors.raise_if_any(message_id)
     assert message_id and created and autor and leser and found  # raise_if_any left no gaps
     try:

@@ -17,13 +17,9 @@ from lxml import etree
 from connectors.building.model import KERNMODUL_NAMESPACE, XBAU_NAMESPACE
 from connectors.errors import UnsupportedVersion
 from connectors.secure_xml import namespace
-from connectors.xsd import FolderOnly, SchemaSetupError, check, without_values
-from hub.settings import get_settings
-
-__all__ = ["FolderOnly", "SchemaSetupError", "schema_dir", "schema_for", "validate", "without_values"]
+from connectors.xsd import FolderOnly, SchemaSetupError, compile_document, findings, raise_findings, wrapper
 
 SCHEMA_FOLDER = ("xoev", "xbau-2.6")
-_XS = "http://www.w3.org/2001/XMLSchema"
 
 # The official files declaring the messages of each namespace (baugenehmigung.* in
 # xbau-nachrichten-baugenehmigung.xsd, prozessnachrichten.* of the Kernmodul in xbau-kernmodul-prozessnachrichten.xsd).
@@ -60,53 +56,36 @@ MESSAGE_SCHEMAS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def schema_dir() -> Path:
-    """The folder of the official XSDs, below the configured shared directory."""
-    return get_settings().shared_dir.joinpath(*SCHEMA_FOLDER)
+def schema_dir(shared_dir: Path) -> Path:
+    """The folder of the official XSDs below the shared folder."""
+    return shared_dir.joinpath(*SCHEMA_FOLDER)
 
 
-def _wrapper(target_namespace: str, files: tuple[str, ...]) -> bytes:
-    root = etree.Element(f"{{{_XS}}}schema", nsmap={"xs": _XS}, targetNamespace=target_namespace)
-    for name in files:
-        etree.SubElement(root, f"{{{_XS}}}include", schemaLocation=name)
-    return etree.tostring(root)
-
-
-@lru_cache(maxsize=len(MESSAGE_SCHEMAS))
-def compile_schema(target_namespace: str) -> etree.XMLSchema:
+@lru_cache(maxsize=2 * len(MESSAGE_SCHEMAS))
+def compile_schema(target_namespace: str, folder: Path) -> etree.XMLSchema:
     """The compiled schema of one namespace; cached, so each namespace is compiled once per process."""
     files = MESSAGE_SCHEMAS[target_namespace]
-    folder = schema_dir()
     missing = [name for name in files if not (folder / name).is_file()]
     if missing:
-        raise SchemaSetupError(f"XBau schema files missing in {folder}: {', '.join(missing)}")
-    guard = FolderOnly(folder)
-    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
-    parser.resolvers.add(guard)
+        raise SchemaSetupError(f"XBau-Schemadateien fehlen in {folder}: {', '.join(missing)}")
     # The wrapper's own location never exists; it only anchors the relative schemaLocations in the folder.
-    wrapper = etree.fromstring(_wrapper(target_namespace, files), parser=parser,
-                               base_url=str(folder / "_hub-wrapper.xsd"))
-    try:
-        return etree.XMLSchema(wrapper)
-    except etree.XMLSchemaParseError as exc:
-        refused = f" (refused: {', '.join(guard.refused)})" if guard.refused else ""
-        raise SchemaSetupError(f"the XBau schemas in {folder} do not compile: {exc}{refused}") from exc
+    return compile_document(wrapper(target_namespace, files), folder / "_hub-wrapper.xsd", FolderOnly([folder]),
+                            f"XBau ({target_namespace})")
 
 
 _compile_lock = threading.Lock()
-_validate_lock = threading.Lock()
 
 
-def schema_for(target_namespace: str) -> etree.XMLSchema:
+def schema_for(target_namespace: str, shared_dir: Path) -> etree.XMLSchema:
     """The compiled schema for a root namespace; concurrent first calls compile it only once."""
     if target_namespace not in MESSAGE_SCHEMAS:
         raise UnsupportedVersion(
-            f"namespace {target_namespace} has no schema here; the hub reads XBau 2.6 and XBau-Kernmodul 1.3.0 "
-            f"({', '.join(MESSAGE_SCHEMAS)})", field=target_namespace)
+            f"für den Namensraum {target_namespace} gibt es hier kein Schema; der Hub liest XBau 2.6 und "
+            f"XBau-Kernmodul 1.3.0 ({', '.join(MESSAGE_SCHEMAS)})", field=target_namespace)
     with _compile_lock:
-        return compile_schema(target_namespace)
+        return compile_schema(target_namespace, schema_dir(shared_dir).resolve())
 
 
-def validate(tree: etree._ElementTree) -> None:
+def validate(tree: etree._ElementTree, shared_dir: Path) -> None:
     """Validate against the schema of the root's namespace; raise SchemaViolation carrying every XSD error."""
-    check(schema_for(namespace(tree.getroot())), tree, _validate_lock, "XBau")
+    raise_findings(findings(schema_for(namespace(tree.getroot()), shared_dir), tree))

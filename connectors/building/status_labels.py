@@ -15,7 +15,6 @@ from types import MappingProxyType
 
 from connectors.codelist import read_codelist
 from connectors.errors import InvalidField
-from hub.settings import get_settings
 
 CODELIST_FILE = ("xoev", "codelists", "urn_xoev-de_xbau_codeliste_statusbauportal_3.0.xml")
 CODELIST_URI = "urn:xoev-de:xbau:codeliste:statusbauportal"
@@ -31,8 +30,8 @@ class Codelist:
     labels: Mapping[str, str]
 
 
-def codelist_path() -> Path:
-    return get_settings().shared_dir.joinpath(*CODELIST_FILE)
+def codelist_path(shared_dir: Path) -> Path:
+    return shared_dir.joinpath(*CODELIST_FILE)
 
 
 def _read(path: Path) -> Codelist:
@@ -43,24 +42,24 @@ def _read(path: Path) -> Codelist:
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _cached() -> Codelist:
-    return _read(codelist_path())
+@lru_cache(maxsize=2)
+def _cached(path: Path) -> Codelist:
+    return _read(path)
 
 
-def status_codelist() -> Codelist:
-    """The statusbauportal code list, read once per process."""
+def status_codelist(shared_dir: Path) -> Codelist:
+    """The statusbauportal code list below `shared_dir`, read once per process."""
     with _lock:
-        return _cached()
+        return _cached(codelist_path(shared_dir))
 
 
-def status_label(code: str) -> str:
+def status_label(code: str, shared_dir: Path) -> str:
     """The label the code list gives `code`, e.g. 10 -> "Bescheid erteilt"; InvalidField for an unknown code."""
-    codelist = status_codelist()
+    codelist = status_codelist(shared_dir)
     label = codelist.labels.get(code.strip())
     if label is None:
         raise InvalidField(
-            f"status code {code!r} is not in the code list {codelist.uri} version {codelist.version}",
+            f"Statuscode {code!r} steht nicht in der Codeliste {codelist.uri} Version {codelist.version}",
             field=STATUS_FIELD,
         )
     return label

@@ -13,7 +13,6 @@ from connectors.civil_status.versions import VERSIONS, VersionTable
 from connectors.g2g import derive
 from connectors.reading import Reading
 from connectors.secure_xml import namespace
-from connectors.shared_folder import shared_folder
 from topics.envelope import Envelope, case_id_for
 
 
@@ -73,13 +72,13 @@ def summary(nachricht: Urkundennachricht) -> dict[str, str]:
 class CivilStatusConnector:
     """XPersonenstand portal messages in the versions of its table: certificate requests and deliveries.
 
-    `shared_dir` holds the XPersonenstand XSDs and their catalogue (default: HUB_SHARED_DIR).
+    `shared_dir` holds the XPersonenstand XSDs and their catalogue.
     """
 
     standard = STANDARD
 
-    def __init__(self, shared_dir: Path | None = None, versions: VersionTable = VERSIONS) -> None:
-        self.shared_dir = shared_folder(shared_dir)
+    def __init__(self, shared_dir: Path, versions: VersionTable = VERSIONS) -> None:
+        self.shared_dir = shared_dir
         self.versions = versions
 
     def recognises(self, root: etree._Element) -> bool:

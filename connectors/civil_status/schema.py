@@ -59,4 +59,4 @@ def compiled(spec: VersionSpec, shared_dir: Path) -> CompiledSchema:
 def validate(tree: etree._ElementTree, spec: VersionSpec, shared_dir: Path) -> None:
     """Validate against the version's schema; raise SchemaViolation carrying every XSD error, without values."""
     schema = compiled(spec, shared_dir)
-    check(schema.schema, tree, schema.lock, f"XPersonenstand {spec.version}")
+    check(schema.schema, tree, schema.lock)

@@ -14,7 +14,6 @@ from connectors.registration.model import STANDARD, Meldenachricht, is_xmeld_nam
 from connectors.registration.parse import parse_meldenachricht, recognise
 from connectors.registration.versions import VERSIONS, VersionTable
 from connectors.secure_xml import namespace
-from connectors.shared_folder import shared_folder
 from topics.envelope import Envelope, case_id_for
 
 
@@ -58,13 +57,13 @@ def summary(meldung: Meldenachricht) -> dict[str, str]:
 class RegistrationConnector:
     """XMeld (Meldewesen) in the versions of its table: Anmeldung data request/provision and Rückmeldung.
 
-    `shared_dir` holds the XMeld XSDs (default: HUB_SHARED_DIR); `versions` is the version table.
+    `shared_dir` holds the XMeld XSDs and the xinneres modules; `versions` is the version table.
     """
 
     standard = STANDARD
 
-    def __init__(self, shared_dir: Path | None = None, versions: VersionTable = VERSIONS) -> None:
-        self.shared_dir = shared_folder(shared_dir)
+    def __init__(self, shared_dir: Path, versions: VersionTable = VERSIONS) -> None:
+        self.shared_dir = shared_dir
         self.versions = versions
 
     def recognises(self, root: etree._Element) -> bool:

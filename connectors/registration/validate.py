@@ -13,8 +13,7 @@ from collections import Counter
 
 from lxml import etree
 
-from connectors.errors import ConnectorError, MissingField
-from connectors.registration.errors import SchemaViolation
+from connectors.errors import ConnectorError, MissingField, SchemaViolation
 from connectors.registration.schema import ComplexType, Element, External, Particle, Schema, SimpleType
 from connectors.secure_xml import local_name
 

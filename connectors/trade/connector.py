@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from connectors.behoerde import Behoerde
+from connectors.config import ConnectorConfig
 from connectors.reading import Reading
 from connectors.secure_xml import namespace
 from connectors.trade.derive import derive
@@ -43,6 +44,9 @@ class TradeConnector:
     """XGewerbeanzeige 2.x (Gewerbeanmeldung, -ummeldung, -abmeldung)."""
 
     standard = STANDARD
+
+    def __init__(self, config: ConnectorConfig) -> None:
+        self.config = config
 
     def recognises(self, root: etree._Element) -> bool:
         return namespace(root).startswith(NAMESPACE_PREFIX)

@@ -12,7 +12,8 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from connectors.errors import ConnectorError
-from connectors.reading import Reading, read_message
+from connectors.reading import Reading
+from hub import pipeline
 from hub.app.auth import authenticate, forbidden
 from hub.app.problems import problem
 from hub.auth.tokens import Grant
@@ -52,7 +53,7 @@ def _is_xml(content_type: str) -> bool:
 def read_or_error(data: bytes, max_bytes: int) -> Reading | ConnectorError:
     """The message read, or the connector error saying why not; any other failure becomes an internal error."""
     try:
-        return read_message(data, max_bytes=max_bytes)
+        return pipeline.read(data, max_bytes=max_bytes)
     except ConnectorError as error:
         return error
     except Exception as exc:  # the API must answer (and park) whatever the input does to a connector

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from connectors.errors import ConnectorError
-from connectors.reading import read_message
 from hub.cli.dlq import dlq_group
 from hub.cli.kafka import kafka_group
 from hub.cli.replay import replay_command
@@ -95,7 +94,7 @@ def validate(files: tuple[Path, ...]) -> None:
     Exits with 1 when any file has an error. Prints no personal data.
     """
     from hub.app.factory import load_routing
-    from hub.pipeline import plan
+    from hub.pipeline import plan, read
 
     settings = get_settings()
     routing = load_routing(settings)
@@ -104,7 +103,7 @@ def validate(files: tuple[Path, ...]) -> None:
         click.echo(f"{path}:")
         data = path.read_bytes()
         try:
-            reading = read_message(data, max_bytes=settings.max_message_bytes)
+            reading = read(data, max_bytes=settings.max_message_bytes)
         except ConnectorError as exc:
             failures += 1
             for error in exc.all_errors:

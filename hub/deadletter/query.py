@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.deadletter import AmbiguousItem, ItemNotFound
 from hub.deadletter.store import ParkedItem
 from topics.envelope import DeadLetter, Envelope
@@ -22,7 +22,7 @@ ID_WIDTH = 8  # characters of the id the table shows; `show` and `replay` take a
 def envelope_of(payload: bytes, *, max_bytes: int) -> Envelope | None:
     """The message's envelope when the payload reads as an XÖV message, None otherwise (the usual case here)."""
     try:
-        return read_message(payload, max_bytes=max_bytes).envelope
+        return pipeline.read(payload, max_bytes=max_bytes).envelope
     except Exception as exc:  # parked bytes are bad by definition; any failure just means "unknown"
         log.debug("payload does not read: %s", type(exc).__name__)
         return None

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.deadletter import DeadLetterError
 from hub.deadletter.store import ParkedItem, Producer, produce, tombstone
 from topics.catalogue import INGEST_BY_STANDARD, Catalogue
@@ -52,7 +52,7 @@ class ReplayResult:
 def _read(payload: bytes, max_bytes: int) -> tuple[Envelope | None, str | None]:
     """The payload's envelope, or None and the error code that says why it does not read."""
     try:
-        return read_message(payload, max_bytes=max_bytes).envelope, None
+        return pipeline.read(payload, max_bytes=max_bytes).envelope, None
     except Exception as exc:  # parked bytes are bad by definition; only the code is reported (no payload text)
         return None, str(getattr(exc, "code", type(exc).__name__))
 

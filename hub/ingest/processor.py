@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from connectors.errors import ConnectorError
-from connectors.reading import Reading, read_message
+from connectors.reading import Reading
 from hub import pipeline
 from hub.cases.facts import facts_of
 from hub.cases.references import references_of
@@ -78,7 +78,7 @@ class IngestProcessor:
         self.routing = routing
         self.catalogue = routing.catalogue
         self.max_bytes = max_bytes
-        self.read = read or (lambda data: read_message(data, max_bytes=max_bytes))
+        self.read = read or (lambda data: pipeline.read(data, max_bytes=max_bytes))
         self.clock = clock
 
     def process(self, data: bytes, key: bytes | None, headers: Sequence[tuple[str, bytes]], origin: Origin,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.correlation.certificates import (
     AUTHOR_FIELD,
     READER_FIELD,
@@ -26,7 +26,7 @@ from topics.envelope import Envelope
 
 
 def _event(data: bytes) -> Envelope:
-    return read_message(data, max_bytes=10**6).envelope
+    return pipeline.read(data, max_bytes=10**6).envelope
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.app.factory import load_routing
 from hub.app.web import read_or_error
 from hub.cli.dlq import dlq_group
@@ -62,7 +62,7 @@ def deployment(kafka_bootstrap: str, anmeldung_bensheim: bytes) -> Iterator[Depl
     unroutable = anmeldung_bensheim.replace(b"<code>06431002</code>", b"<code>09162000</code>")
     acceptor = Acceptor(routing)
     _outcome, refused = acceptor.decide(MALFORMED, read_or_error(MALFORMED, 1_000_000), sender=lambda _a: True)
-    key = ordering_key(read_message(unroutable, max_bytes=1_000_000).envelope, routing.directory).encode()
+    key = ordering_key(pipeline.read(unroutable, max_bytes=1_000_000).envelope, routing.directory).encode()
     parked = IngestProcessor(routing, max_bytes=1_000_000).process(
         unroutable, key, [], Origin(catalogue.trade_ingest, 1, 17), MemoryIngestState())
     try:
@@ -153,7 +153,7 @@ def test_replay_puts_the_valid_one_on_ingest_and_skips_the_malformed(deployment:
     assert result.output.rstrip().endswith("1 replayed, 0 skipped")
     [record] = _read_all(deployment.bootstrap, deployment.catalogue.trade_ingest, expect=1)
     assert record.value == deployment.unroutable
-    assert record.key == read_message(deployment.unroutable, max_bytes=10**6).envelope.case_id.encode()
+    assert record.key == pipeline.read(deployment.unroutable, max_bytes=10**6).envelope.case_id.encode()
     assert (REPLAY_HEADER, b"1") in record.headers
     assert [i["id"] for i in _listed(deployment)] == [malformed["id"]]
 

@@ -32,8 +32,8 @@ def codelist_file(settings: Settings) -> Path:
 
 
 @pytest.fixture
-def connector() -> BuildingConnector:
-    return BuildingConnector()
+def connector(settings: Settings) -> BuildingConnector:
+    return BuildingConnector(settings.shared_dir)
 
 
 def sample_with_root(samples: list[Path], suffix: str) -> bytes:

@@ -15,6 +15,7 @@ from connectors.building.parse import parse_xbau, recognise
 from connectors.errors import InvalidField, MissingField, UnknownMessageType, UnknownStandard
 from connectors.reading import Reading
 from connectors.secure_xml import parse_secure
+from hub.settings import Settings
 from tests.unit.connectors.building.xbau_support import BEZUG, HEAD, node, remove, text
 from topics.envelope import case_id_for
 
@@ -62,17 +63,20 @@ def test_every_sample_is_read_with_its_own_values(xbau_samples: list[Path], conn
         assert attributes.get("status_code", "") == text(root, "/*/statusAntragsportal/code")
 
 
-def test_the_model_keeps_both_parties_and_the_reference(antrag: bytes, bescheid: bytes) -> None:
+def test_the_model_keeps_both_parties_and_the_reference(antrag: bytes, bescheid: bytes, settings: Settings) -> None:
     for data in (antrag, bescheid):
         root = etree.fromstring(data)
-        nachricht = parse_xbau(parse_secure(data, max_bytes=MAX))
+        nachricht = parse_xbau(parse_secure(data, max_bytes=MAX), settings.shared_dir)
         for role, party in (("autor", nachricht.autor), ("leser", nachricht.leser)):
             assert party.kennung == text(root, f"{HEAD}/{role}/kennung")
             assert party.name == text(root, f"{HEAD}/{role}/name")
             assert party.verzeichnisdienst == text(root, f"{HEAD}/{role}/verzeichnisdienst/code")
         assert nachricht.referenz == _reference(root)
-    assert parse_xbau(parse_secure(antrag, max_bytes=MAX)).referenz_quelle == "referenzAntragsservice"
-    assert parse_xbau(parse_secure(bescheid, max_bytes=MAX)).referenz_quelle == "bezug"
+    def parsed(data: bytes) -> str:
+        return parse_xbau(parse_secure(data, max_bytes=MAX), settings.shared_dir).referenz_quelle
+
+    assert parsed(antrag) == "referenzAntragsservice"
+    assert parsed(bescheid) == "bezug"
 
 
 def test_all_samples_share_the_case_of_the_application(

@@ -11,6 +11,7 @@ from connectors.building.connector import BuildingConnector
 from connectors.building.status_labels import status_codelist, status_label
 from connectors.errors import InvalidField, MissingField
 from connectors.secure_xml import parse_secure
+from hub.settings import Settings
 from tests.unit.connectors.building.xbau_support import node, text
 
 MAX = 1_000_000
@@ -46,21 +47,22 @@ def test_the_status_samples_get_the_code_lists_labels(
     assert len(labels) == 3
 
 
-def test_every_code_of_the_list_has_its_label(codelist_file: Path) -> None:
+def test_every_code_of_the_list_has_its_label(codelist_file: Path, settings: Settings) -> None:
     codes = _codes(codelist_file)
     assert codes
     for code in codes:
-        assert status_label(code) == _lookup(codelist_file, code)
-    assert status_codelist().version == text(etree.parse(str(codelist_file)), "/*/Identification/Version")
-    assert status_codelist().uri == text(etree.parse(str(codelist_file)), "/*/Identification/CanonicalUri")
+        assert status_label(code, settings.shared_dir) == _lookup(codelist_file, code)
+    codelist = status_codelist(settings.shared_dir)
+    assert codelist.version == text(etree.parse(str(codelist_file)), "/*/Identification/Version")
+    assert codelist.uri == text(etree.parse(str(codelist_file)), "/*/Identification/CanonicalUri")
 
 
-def test_the_code_list_is_read_once() -> None:
-    assert status_codelist() is status_codelist()
+def test_the_code_list_is_read_once(settings: Settings) -> None:
+    assert status_codelist(settings.shared_dir) is status_codelist(settings.shared_dir)
 
 
 def test_an_unknown_code_is_an_invalid_field_naming_it(
-    status: bytes, codelist_file: Path, connector: BuildingConnector,
+    status: bytes, codelist_file: Path, connector: BuildingConnector, settings: Settings,
 ) -> None:
     unknown = next(str(n) for n in range(100, 1000) if str(n) not in _codes(codelist_file))
     root = etree.fromstring(status)
@@ -70,7 +72,7 @@ def test_an_unknown_code_is_an_invalid_field_naming_it(
     assert unknown in caught.value.detail
     assert caught.value.field == "statusAntragsportal/code"
     with pytest.raises(InvalidField):
-        status_label(unknown)
+        status_label(unknown, settings.shared_dir)
 
 
 def test_a_status_from_another_code_list_is_invalid(status: bytes, connector: BuildingConnector) -> None:

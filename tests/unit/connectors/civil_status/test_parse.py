@@ -10,7 +10,8 @@ from lxml import etree
 
 from connectors.civil_status.model import Attribute
 from connectors.errors import ConnectorError, InvalidField, UnknownMessageType, UnsupportedVersion
-from connectors.reading import Reading, read_message
+from connectors.reading import Reading
+from hub import pipeline
 from tests.unit.connectors.civil_status import xps_support as build
 from tests.unit.connectors.civil_status.xps_support import ENTRIES, HEAD, REGISTER_DIGITS, retype, text, with_header
 
@@ -104,7 +105,7 @@ def test_a_portal_message_the_hub_does_not_read_is_named_as_such(electronic_requ
 def test_another_xpersonenstand_version_is_recognised_but_unsupported(electronic_request: bytes) -> None:
     older = electronic_request.replace(b"http://xpsw.domap.de/xpsw2611", b"http://xpsw.domap.de/xpsw2605")
     with pytest.raises(UnsupportedVersion) as info:
-        read_message(older, max_bytes=10**6)
+        pipeline.read(older, max_bytes=10**6)
     assert "26.11" in info.value.detail
 
 

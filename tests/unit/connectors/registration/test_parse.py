@@ -7,8 +7,7 @@ from datetime import datetime
 import pytest
 from lxml import etree
 
-from connectors.errors import InvalidField, MissingField, UnknownMessageType, UnsupportedVersion
-from connectors.registration.errors import SchemaViolation
+from connectors.errors import InvalidField, MissingField, SchemaViolation, UnknownMessageType, UnsupportedVersion
 from connectors.registration.model import Meldenachricht
 from connectors.registration.parse import parse_meldenachricht
 from connectors.secure_xml import parse_secure

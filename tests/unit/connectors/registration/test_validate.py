@@ -7,9 +7,8 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
-from connectors.errors import ConnectorError, MissingField
+from connectors.errors import ConnectorError, MissingField, SchemaViolation
 from connectors.reading import Reading
-from connectors.registration.errors import SchemaViolation
 from connectors.registration.schema import load_schema
 from connectors.registration.validate import validate
 from connectors.registration.versions import VERSIONS

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.pipeline import Delivery, Routing, plan
 from tests.support.xpath import nodes, text, texts
 
@@ -16,7 +16,7 @@ PERSONAL = ("familienname", "vorname", "geburtsdatum", "geburtsort", "geburtslan
 
 
 def _deliveries(data: bytes, routing: Routing) -> dict[str, Delivery]:
-    reading = read_message(data, max_bytes=1_000_000)
+    reading = pipeline.read(data, max_bytes=1_000_000)
     return {d.recipient.role: d for d in plan(data, reading, routing)}
 
 
@@ -55,7 +55,7 @@ def test_every_policy_role_is_exercised(routing: Routing, anmeldung_bensheim: by
 def test_addressed_reader_gets_the_bytes_as_sent(routing: Routing, trade_samples: list[Path]) -> None:
     for path in trade_samples:
         data = path.read_bytes()
-        reader = next(d for d in plan(data, read_message(data, max_bytes=10**6), routing) if d.recipient.as_sent)
+        reader = next(d for d in plan(data, pipeline.read(data, max_bytes=10**6), routing) if d.recipient.as_sent)
         assert reader.payload == data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.deadletter.replay import (
     Outcome,
     ReplayResult,
@@ -34,7 +34,7 @@ def unroutable(anmeldung_bensheim: bytes) -> ParkedItem:
 
 def test_an_unroutable_message_goes_to_its_standards_ingest_topic_keyed_by_case(unroutable: ParkedItem) -> None:
     target = plan(unroutable, CATALOGUE, max_bytes=LIMIT)
-    envelope = read_message(unroutable.payload, max_bytes=LIMIT).envelope
+    envelope = pipeline.read(unroutable.payload, max_bytes=LIMIT).envelope
     assert target == Target("t.trade.ingest", envelope.case_id.encode(), [(REPLAY_HEADER, b"2")])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.app.web import read_or_error
 from hub.ingest.accept import Accepted, Acceptor, Refused
 from hub.ingest.ordering import ordering_key
@@ -23,7 +23,7 @@ def _acceptor(routing: Routing) -> Acceptor:
 
 def test_an_accepted_message_is_one_ingest_record_keyed_by_its_ordering_key(routing: Routing,
                                                                             anmeldung_bensheim: bytes) -> None:
-    reading = read_message(anmeldung_bensheim, max_bytes=LIMIT)
+    reading = pipeline.read(anmeldung_bensheim, max_bytes=LIMIT)
     outcome, outs = _acceptor(routing).decide(anmeldung_bensheim, reading, sender=lambda _a: True)
     assert outcome == Accepted(reading.envelope.message_id, reading.envelope.case_id)
     assert len(outs) == 1
@@ -36,7 +36,7 @@ def test_an_accepted_message_is_one_ingest_record_keyed_by_its_ordering_key(rout
 
 def test_a_caller_that_may_not_send_as_the_author_is_refused_and_nothing_is_written(
         routing: Routing, anmeldung_bensheim: bytes) -> None:
-    reading = read_message(anmeldung_bensheim, max_bytes=LIMIT)
+    reading = pipeline.read(anmeldung_bensheim, max_bytes=LIMIT)
     outcome, outs = _acceptor(routing).decide(anmeldung_bensheim, reading, sender=lambda _a: False)
     assert isinstance(outcome, Refused) and reading.envelope.author in outcome.reason and outs == []
 
@@ -52,7 +52,7 @@ def test_an_unreadable_message_is_parked_with_its_bytes_and_reason(routing: Rout
 
 def test_a_routed_message_id_is_a_duplicate_for_its_author_and_a_conflict_for_anyone_else(
         routing: Routing, anmeldung_bensheim: bytes) -> None:
-    reading = read_message(anmeldung_bensheim, max_bytes=LIMIT)
+    reading = pipeline.read(anmeldung_bensheim, max_bytes=LIMIT)
     author = reading.envelope.author
     mine = Seen(author=author, case_id="the-first-case", origin="trade.ingest[0]@1")
     outcome, outs = _acceptor(routing).decide(anmeldung_bensheim, reading, sender=lambda _a: True,

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from connectors.reading import read_message
 from hub import pipeline
 from hub.ingest.ordering import ordering_key
 from hub.ingest.processor import IngestProcessor
@@ -29,7 +28,7 @@ def _authored_by(data: bytes, kennung: str) -> bytes:
 
 
 def _key(data: bytes, routing: Routing) -> bytes:
-    return ordering_key(read_message(data, max_bytes=LIMIT).envelope, routing.directory).encode()
+    return ordering_key(pipeline.read(data, max_bytes=LIMIT).envelope, routing.directory).encode()
 
 
 def _statuses(outs: list[Out], routing: Routing) -> list[StatusEvent]:
@@ -48,7 +47,7 @@ def _process(processor: IngestProcessor, data: bytes, routing: Routing, state: M
 def test_a_message_gives_each_recipient_one_copy_on_the_delivery_stream(routing: Routing,
                                                                         anmeldung_bensheim: bytes) -> None:
     outs = _process(IngestProcessor(routing, max_bytes=LIMIT), anmeldung_bensheim, routing, MemoryIngestState())
-    event = read_message(anmeldung_bensheim, max_bytes=LIMIT).envelope
+    event = pipeline.read(anmeldung_bensheim, max_bytes=LIMIT).envelope
     expected = {r.key for r in route(event, routing.directory, routing.rules, routing.catalogue)}
     copies = _on(outs, routing.catalogue.delivery)
     assert {o.key.decode() for o in copies} == expected and len(copies) == len(expected)
@@ -80,10 +79,10 @@ def test_a_second_record_of_a_routed_message_is_a_duplicate(routing: Routing, an
 def test_a_message_id_used_by_another_author_is_parked_without_touching_the_first_case(
         routing: Routing, anmeldung_bensheim: bytes) -> None:
     processor, state = IngestProcessor(routing, max_bytes=LIMIT), MemoryIngestState()
-    owner_case = read_message(anmeldung_bensheim, max_bytes=LIMIT).envelope.case_id
+    owner_case = pipeline.read(anmeldung_bensheim, max_bytes=LIMIT).envelope.case_id
     _process(processor, anmeldung_bensheim, routing, state, Origin("trade.ingest", 0, 7))
     foreign = _authored_by(anmeldung_bensheim, "06431011")  # Heppenheim's trade office, same nachrichtenUUID
-    assert read_message(foreign, max_bytes=LIMIT).envelope.author == "MELDID:06431011"
+    assert pipeline.read(foreign, max_bytes=LIMIT).envelope.author == "MELDID:06431011"
     outs = _process(processor, foreign, routing, state, Origin("trade.ingest", 0, 8))
     parked = _on(outs, routing.catalogue.deadletter)
     record = from_headers(parked[0].headers, DEADLETTER_HEADER, DeadLetter)
@@ -140,8 +139,8 @@ def test_a_business_move_informs_each_trade_office_of_the_other(routing: Routing
     processor, state = IngestProcessor(routing, max_bytes=LIMIT), MemoryIngestState()
     abmeldung = next(p for p in trade_samples if "abmeldung" in p.name).read_bytes()
     ummeldung = next(p for p in trade_samples if "ummeldung" in p.name).read_bytes()
-    old_office = read_message(abmeldung, max_bytes=LIMIT).envelope.author
-    new_office = read_message(ummeldung, max_bytes=LIMIT).envelope.author
+    old_office = pipeline.read(abmeldung, max_bytes=LIMIT).envelope.author
+    new_office = pipeline.read(ummeldung, max_bytes=LIMIT).envelope.author
     assert _key(abmeldung, routing) == _key(ummeldung, routing)  # one business: one ordering key, one partition
     first = _process(processor, abmeldung, routing, state, Origin("trade.ingest", 0, 1))
     second = _process(processor, ummeldung, routing, state, Origin("trade.ingest", 0, 2))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.app.factory import codelist_dir
 from hub.delivery.channels import KafkaChannel
 from hub.pipeline import Routing
@@ -20,7 +20,7 @@ from topics.envelope import Envelope
 
 
 def _event(data: bytes, **changes: object) -> Envelope:
-    event = read_message(data, max_bytes=1_000_000).envelope
+    event = pipeline.read(data, max_bytes=1_000_000).envelope
     return event.model_copy(update=changes)
 
 

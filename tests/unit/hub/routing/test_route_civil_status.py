@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.cli.main import cli
 from hub.pipeline import Routing
 from hub.routing.directory import Authority, Directory
@@ -38,7 +38,7 @@ def samples(settings: Settings) -> dict[str, bytes]:
 
 
 def _event(data: bytes) -> Envelope:
-    return read_message(data, max_bytes=10**6).envelope
+    return pipeline.read(data, max_bytes=10**6).envelope
 
 
 def _request(samples: dict[str, bytes], place: str, reader: str = BENSHEIM, register: str = "Geburt") -> Envelope:

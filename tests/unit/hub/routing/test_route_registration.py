@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.pipeline import Routing
 from hub.routing.errors import ReaderMismatch, UnknownMunicipality
 from hub.routing.route import route
@@ -17,7 +17,7 @@ from topics.envelope import Envelope
 @pytest.fixture(scope="module")
 def request_0300(settings: Settings) -> Envelope:
     path = next((settings.shared_dir / "samples" / "xmeld").glob("*datenanforderung*.xml"))
-    return read_message(path.read_bytes(), max_bytes=10**6).envelope
+    return pipeline.read(path.read_bytes(), max_bytes=10**6).envelope
 
 
 def _moved(event: Envelope, previous: str, reader: str | None = None) -> Envelope:
@@ -59,5 +59,5 @@ def test_a_move_from_an_unknown_municipality_is_refused(request_0300: Envelope, 
 
 def test_every_shared_sample_is_recognised(settings: Settings, tmp_path: Path) -> None:
     for path in sorted((settings.shared_dir / "samples").glob("*/*.xml")):
-        reading = read_message(path.read_bytes(), max_bytes=10**6)
+        reading = pipeline.read(path.read_bytes(), max_bytes=10**6)
         assert reading.envelope.standard in {"XGewerbeanzeige", "XBau", "XMeld", "XPersonenstand"}, path
