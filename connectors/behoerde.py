@@ -17,3 +17,24 @@ class Behoerde(BaseModel):
     @property
     def dvdv(self) -> str:
         return f"{self.praefix}:{self.kennung}"
+
+
+class Addressee(BaseModel):
+    """The recipient of a derived copy, as the hub's directory knows it.
+
+    `key` is its DVDV prefix:key, `codelist`/`codelist_version` the code list that key belongs to (None: unknown),
+    `kind` the message kind its copy must be (e.g. sta in XGewerbeanzeige; None: the kind of the original).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(pattern=r"^[A-Za-z]+:[0-9A-Za-z]+$")
+    name: str | None = None
+    codelist: str | None = None
+    codelist_version: str | None = None
+    kind: str | None = None
+
+    @property
+    def behoerde(self) -> Behoerde:
+        praefix, kennung = self.key.split(":", 1)
+        return Behoerde(praefix=praefix, kennung=kennung, name=self.name)

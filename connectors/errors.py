@@ -26,7 +26,7 @@ class ConnectorError(Exception):
         return (self, *self.related)
 
     def __str__(self) -> str:
-        where = f" (field {self.field})" if self.field else ""
+        where = f" (Feld {self.field})" if self.field else ""
         return f"{self.code}: {self.detail}{where}"
 
 
@@ -109,3 +109,11 @@ class SchemaViolation(InvalidField):
     @property
     def path(self) -> str:
         return self.field or "/"
+
+
+class SchemaNotInstalled(ConnectorError):
+    """The standard and version are recognised, but their official XSDs, which the hub may not distribute, are not
+    installed; the message is parked until the operator installs them and replays it."""
+
+    code = "schema.not_installed"
+    http_status = 415

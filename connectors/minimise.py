@@ -6,9 +6,9 @@ Comments and processing instructions are always removed: they are free text that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -53,6 +53,56 @@ def strip_free_text(root: etree._Element) -> None:
         parent = node.getparent()
         if parent is not None:
             parent.remove(node)
+
+
+def reaches(path: str, keep: Sequence[str]) -> bool:
+    """True when `keep` keeps the element at `path` (a local-name path below the root), whole or as an ancestor."""
+    if EVERYTHING in keep or not path:
+        return True
+    nodes = [_trie(tuple(keep))]
+    for name in path.split("/"):
+        nodes = [n[key] for n in nodes for key in (name, "*") if key in n]
+        if any(_END in n for n in nodes):
+            return True
+        if not nodes:
+            return False
+    return True
+
+
+class Requirement(Protocol):
+    """A child an element must keep: `through` its own required parts, or whole."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def through(self) -> bool: ...
+
+
+def with_required(keep: Sequence[str], required: Mapping[str, Sequence[Requirement]]) -> tuple[str, ...]:
+    """`keep` plus what the standard requires below every element `keep` reaches (`required`: per element path,
+    its required children), so a copy never lacks a mandatory part where its parent is kept."""
+    if EVERYTHING in keep:
+        return tuple(keep)
+    result = list(keep)
+    children: dict[str, list[str]] = {}
+    for path in required:
+        if path:
+            children.setdefault(path.rpartition("/")[0], []).append(path)
+
+    def visit(path: str, forced: set[str]) -> None:
+        for child in required.get(path, ()):
+            child_path = f"{path}/{child.name}" if path else child.name
+            if child.through:
+                forced.add(child_path)
+            else:
+                result.append(child_path)
+        for child_path in children.get(path, ()):
+            if child_path in forced or reaches(child_path, result):
+                visit(child_path, forced)
+
+    visit("", set())
+    return tuple(dict.fromkeys(result))
 
 
 def minimise(root: etree._Element, keep: Sequence[str]) -> None:

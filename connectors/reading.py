@@ -8,13 +8,14 @@ from typing import Protocol
 
 from lxml import etree
 
+from connectors.behoerde import Addressee
 from connectors.config import ConnectorConfig
 from connectors.errors import UnknownStandard
 from connectors.secure_xml import local_name, namespace, parse_secure
 from topics.envelope import Envelope
 
-# (authority key, authority name, element paths it may keep) -> that recipient's message bytes
-Deriver = Callable[[str, str | None, Sequence[str]], bytes]
+# (the recipient, element paths its policy keeps) -> that recipient's message bytes
+Deriver = Callable[[Addressee, Sequence[str]], bytes]
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def read_message(data: bytes, *, max_bytes: int, config: ConnectorConfig) -> Rea
             return connector.read(tree)
     known = ", ".join(c.standard for c in available)
     raise UnknownStandard(
-        f"root element '{local_name(root)}' in namespace '{namespace(root) or '(none)'}' belongs to no standard "
-        f"the hub reads ({known})",
+        f"das Wurzelelement '{local_name(root)}' im Namensraum '{namespace(root) or '(keiner)'}' gehört zu keinem "
+        f"Standard, den der Hub liest ({known})",
         field=local_name(root),
     )

@@ -40,23 +40,24 @@ def _declares_dtd(data: bytes) -> bool:
 def parse_secure(data: bytes, *, max_bytes: int) -> etree._ElementTree:
     """Parse untrusted XML bytes, or raise a ConnectorError that says precisely why not."""
     if not data.strip():
-        raise EmptyMessage("the message body is empty")
+        raise EmptyMessage("der Nachrichtenrumpf ist leer")
     if len(data) > max_bytes:
-        raise OversizedMessage(f"the message has {len(data)} bytes; the limit is {max_bytes}")
+        raise OversizedMessage(f"die Nachricht hat {len(data)} Bytes; die Grenze liegt bei {max_bytes}")
     if _declares_dtd(data):
         raise ForbiddenXmlConstruct(
-            "the message declares a DTD or entities; XÖV messages never do, and the hub refuses them (XXE protection)"
+            "die Nachricht deklariert eine DTD oder Entitäten; XÖV-Nachrichten tun das nie, der Hub weist sie ab "
+            "(Schutz vor XXE)"
         )
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        line = f" at line {exc.lineno}" if exc.lineno else ""
-        raise MalformedXml(f"the message is not well-formed XML{line}: {exc.msg}") from exc
+        line = f" in Zeile {exc.lineno}" if exc.lineno else ""
+        raise MalformedXml(f"die Nachricht ist kein wohlgeformtes XML{line}: {exc.msg}") from exc
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise ForbiddenXmlConstruct("the message declares a DTD; the hub refuses DTDs (XXE protection)")
+        raise ForbiddenXmlConstruct("die Nachricht deklariert eine DTD; der Hub weist DTDs ab (Schutz vor XXE)")
     for node in root.iter(etree.Entity):
-        raise ForbiddenXmlConstruct(f"the message references the entity {node.text}; entities are refused")
+        raise ForbiddenXmlConstruct(f"die Nachricht verweist auf die Entität {node.text}; Entitäten werden abgewiesen")
     return tree
 
 

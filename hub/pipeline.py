@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from connectors.behoerde import Addressee
 from connectors.errors import ConnectorError
 from connectors.reading import Reading, read_message
-from hub.routing.directory import Directory
+from hub.routing.directory import Authority, Directory
 from hub.routing.errors import RoutingError
 from hub.routing.route import Recipient, route
 from hub.routing.rules import Rules
@@ -70,10 +71,16 @@ def plan(original: bytes, reading: Reading, routing: Routing) -> list[Delivery]:
         if recipient.policy is None:
             payload = original
         else:
-            payload = reading.derive(recipient.key, recipient.authority.name, recipient.policy.keep)
+            payload = reading.derive(addressee(recipient.authority, recipient.kind), recipient.policy.keep)
         addressed = event.model_copy(update={"recipient": recipient.key})
         deliveries.append(Delivery(recipient, recipient.topic, addressed, payload))
     return deliveries
+
+
+def addressee(authority: Authority, kind: str | None = None) -> Addressee:
+    """How a derived copy addresses `authority`: its key with that key's code list, its name, the kind of copy."""
+    return Addressee(key=authority.key, name=authority.name, codelist=authority.codelist,
+                     codelist_version=authority.codelist_version, kind=kind)
 
 
 def rejection(data: bytes, error: ConnectorError | RoutingError, *, event: Envelope | None = None) -> Rejection:

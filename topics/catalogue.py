@@ -136,6 +136,7 @@ TABLE_BY_NAME: Mapping[str, TableSpec] = {t.name: t for t in TABLES}
 
 INGEST_BY_STANDARD: dict[str, TopicSpec] = {
     "XGewerbeanzeige": TRADE_INGEST,
+    "XGewerbeordnung": TRADE_INGEST,  # XGewerbeanzeige's successor shares the trade topics
     "XBau": BUILDING_INGEST,
     "XMeld": REGISTRATION_INGEST,
     "XPersonenstand": CIVIL_STATUS_INGEST,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 ENVELOPE_HEADER = "hub-envelope"
 REPLAY_HEADER = "hub-replay-attempts"  # on replayed ingest records: how often the item was attempted before
 PORTAL_LABEL = "portal_label"  # envelope attribute: the plain German text the portal shows for a message
+RECIPIENT_KIND = "empfaengerart"  # envelope attribute: the kind of recipient the message type is for (e.g. sta, abh)
 DEADLETTER_HEADER = "hub-deadletter"
 DVDV_PATTERN = r"^[A-Za-z]+:[0-9A-Za-z]+$"
 

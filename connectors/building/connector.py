@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from connectors.behoerde import Addressee
 from connectors.building.citizen import citizen_facts
 from connectors.building.model import NAMESPACE_FAMILY, STANDARD, XBauNachricht
 from connectors.building.parse import parse_xbau
@@ -97,8 +98,8 @@ class BuildingConnector:
     def read(self, tree: etree._ElementTree) -> Reading:
         nachricht = parse_xbau(tree, self.shared_dir)
 
-        def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
-            return derive(tree, authority, name, keep)
+        def derive_for(recipient: Addressee, keep: Sequence[str]) -> bytes:
+            return derive(tree, recipient, keep)
 
         envelope = to_envelope(nachricht)
         envelope = envelope.model_copy(update={"attributes": {**envelope.attributes,

@@ -45,9 +45,9 @@ def plot_ags(root: etree._Element) -> str | None:
         where = f"{element_path(element)}/code"
         value = (code.text or "").strip() if code is not None else ""
         if not value:
-            raise MissingField(f"{where} is missing or empty", field=where)
+            raise MissingField(f"{where} fehlt oder ist leer", field=where)
         if not _AGS.match(value):
-            raise InvalidField(f"{where} is not an 8-digit AGS", field=where)
+            raise InvalidField(f"{where} ist kein achtstelliger Gemeindeschlüssel", field=where)
         return value
     return None
 
@@ -60,7 +60,7 @@ def ags_from_key(key: str, field: str) -> str:
         return key.ljust(8, "0")
     if key.isdigit() and len(key) == 12:  # ARS: Land, RB, Kreis (5) + Gemeindeverband (4) + Gemeinde (3)
         return key[:5] + key[9:]
-    raise InvalidField(f"{field} {key!r} is no AGS or regional key of a building authority", field=field)
+    raise InvalidField(f"{field} {key!r} ist weder Gemeinde- noch Regionalschlüssel einer Bauaufsicht", field=field)
 
 
 def authority_ags(parties: Iterable[tuple[str, Behoerde]]) -> str:
@@ -69,8 +69,8 @@ def authority_ags(parties: Iterable[tuple[str, Behoerde]]) -> str:
         if party.praefix.lower() in BUILDING_AUTHORITY_PREFIXES:
             return ags_from_key(party.schluessel, f"{where}/kennung")
     raise MissingField(
-        "the message names no building plot (gemeindeschluessel) and neither autor nor leser is a building "
-        f"authority ({', '.join(BUILDING_AUTHORITY_PREFIXES)}), so the municipality is unknown",
+        "die Nachricht nennt kein Baugrundstück (gemeindeschluessel), und weder autor noch leser ist eine "
+        f"Bauaufsicht ({', '.join(BUILDING_AUTHORITY_PREFIXES)}); die Gemeinde bleibt unbekannt",
         field="gemeindeschluessel",
     )
 

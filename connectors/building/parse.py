@@ -36,7 +36,8 @@ from connectors.errors import (
     UnsupportedVersion,
 )
 from connectors.findings import Findings
-from connectors.g2g import HEAD, IDENT, child, required, text, timestamp
+from connectors.g2g import HEAD, IDENT
+from connectors.local_names import child, required, text, timestamp
 from connectors.secure_xml import local_name, namespace
 
 STATUS_MESSAGE = "prozessnachrichten.statusFuerAntragsportal"
@@ -48,16 +49,16 @@ def check_namespace(root: etree._Element) -> None:
     """Accept the XBau 2.6 and XBau-Kernmodul 1.3.0 namespaces; name other XBau versions as unsupported."""
     ns = namespace(root)
     if not ns.startswith(NAMESPACE_FAMILY):
-        raise UnknownStandard(f"root element {{{ns}}}{local_name(root)} is not XBau")
+        raise UnknownStandard(f"das Wurzelelement {{{ns}}}{local_name(root)} ist kein XBau")
     if ns not in (XBAU_NAMESPACE, KERNMODUL_NAMESPACE):
-        raise UnsupportedVersion(f"namespace {ns} is not XBau 2.6 / XBau-Kernmodul 1.3.0", field=ns)
+        raise UnsupportedVersion(f"der Namensraum {ns} ist nicht XBau 2.6 / XBau-Kernmodul 1.3.0", field=ns)
 
 
 def message_type(root: etree._Element) -> tuple[str, str]:
     """(kind, message type code) from the root's local name, e.g. ("baugenehmigung.antrag", "0200")."""
     match = _ROOT.match(local_name(root))
     if match is None:
-        raise UnknownMessageType(f"{local_name(root)} is no XBau message (kind.NNNN)", field=local_name(root))
+        raise UnknownMessageType(f"{local_name(root)} ist keine XBau-Nachricht (art.NNNN)", field=local_name(root))
     return match["kind"], match["code"]
 
 
@@ -67,23 +68,15 @@ def recognise(root: etree._Element) -> tuple[str, str]:
     return message_type(root)
 
 
-
-
-
-
-
-
-
-
 def behoerde(root: etree._Element, role: str) -> Behoerde:
     """autor or leser of the header: DVDV kennung (prefix:key), directory service and name."""
     where = f"{HEAD}/{role}"
     node = child(root, where)
     if node is None:
-        raise MissingField(f"{where} is missing", field=where)
+        raise MissingField(f"{where} fehlt", field=where)
     kennung = required(node, "kennung", where)
     if not re.match(DVDV_KENNUNG, kennung):
-        raise InvalidField(f"{where}/kennung is no DVDV key (prefix:key)", field=f"{where}/kennung")
+        raise InvalidField(f"{where}/kennung ist kein DVDV-Schlüssel (Präfix:Schlüssel)", field=f"{where}/kennung")
     return Behoerde(verzeichnisdienst=text(node, "verzeichnisdienst/code"), kennung=kennung, name=text(node, "name"))
 
 
@@ -108,7 +101,7 @@ def portalstatus(root: etree._Element, shared_dir: Path) -> Portalstatus:
     code = required(node, "code", "statusAntragsportal")
     list_uri = node.get("listURI") if node is not None else None
     if list_uri != CODELIST_URI:
-        raise InvalidField(f"statusAntragsportal names code list {list_uri!r}, not {CODELIST_URI}",
+        raise InvalidField(f"statusAntragsportal nennt die Codeliste {list_uri!r}, nicht {CODELIST_URI}",
                            field="statusAntragsportal/@listURI")
     return Portalstatus(code=code, label=status_label(code, shared_dir),
                         codelist_version=status_codelist(shared_dir).version)
@@ -133,7 +126,7 @@ def parse_xbau(tree: etree._ElementTree, shared_dir: Path) -> XBauNachricht:
     message_id = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtenUUID", ""))
     typ = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtentyp/code", ""))
     if typ is not None and typ != code:
-        errors.add(InvalidField(f"nachrichtentyp {typ} contradicts the root element {local_name(root)}",
+        errors.add(InvalidField(f"nachrichtentyp {typ} widerspricht dem Wurzelelement {local_name(root)}",
                                          field=f"{IDENT}/nachrichtentyp/code"))
     created_field = f"{IDENT}/erstellungszeitpunkt"
     created = errors.attempt(lambda: timestamp(required(root, created_field, ""), created_field))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from connectors.behoerde import Addressee
 from connectors.civil_status.model import STANDARD, Attribute, Urkundennachricht
 from connectors.civil_status.parse import is_xpersonenstand, parse_urkundennachricht, standesamt_ags
 from connectors.civil_status.versions import VERSIONS, VersionTable
@@ -88,7 +89,7 @@ class CivilStatusConnector:
     def read(self, tree: etree._ElementTree) -> Reading:
         nachricht = parse_urkundennachricht(tree, shared_dir=self.shared_dir, versions=self.versions)
 
-        def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
-            return derive(tree, authority, name, keep)
+        def derive_for(recipient: Addressee, keep: Sequence[str]) -> bytes:
+            return derive(tree, recipient, keep)
 
         return Reading(envelope=to_envelope(nachricht), summary=summary(nachricht), derive=derive_for)

@@ -19,7 +19,8 @@ from connectors.civil_status.schema import validate
 from connectors.civil_status.versions import VERSIONS, MessageSpec, VersionSpec, VersionTable, version_for_namespace
 from connectors.errors import InvalidField, MissingField, UnknownMessageType, UnknownStandard, UnsupportedVersion
 from connectors.findings import Findings
-from connectors.g2g import HEAD, IDENT, child, required, text, timestamp
+from connectors.g2g import HEAD, IDENT
+from connectors.local_names import child, required, text, timestamp
 from connectors.secure_xml import local_name, namespace
 from connectors.xsd import SchemaViolation
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from connectors.behoerde import Behoerde
+from connectors.behoerde import Addressee
 from connectors.reading import Reading
 from connectors.registration.derive import derive
 from connectors.registration.model import STANDARD, Meldenachricht, is_xmeld_namespace
@@ -74,8 +74,7 @@ class RegistrationConnector:
         meldung = parse_meldenachricht(tree, shared_dir=self.shared_dir, versions=self.versions)
         kopf = recognise(tree.getroot(), self.versions)[0].kopf
 
-        def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
-            praefix, kennung = authority.split(":", 1)
-            return derive(tree, Behoerde(praefix=praefix, kennung=kennung, name=name), keep, kopf)
+        def derive_for(recipient: Addressee, keep: Sequence[str]) -> bytes:
+            return derive(tree, recipient.behoerde, keep, kopf)
 
         return Reading(envelope=to_envelope(meldung), summary=summary(meldung), derive=derive_for)

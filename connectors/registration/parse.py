@@ -36,19 +36,19 @@ def recognise(root: etree._Element, versions: VersionTable = VERSIONS) -> tuple[
     """The table entries for this root: its XMeld version (by namespace) and message type (by element name)."""
     uri = namespace(root)
     if not is_xmeld_namespace(uri):
-        raise UnknownStandard(f"root element {{{uri}}}{local_name(root)} is not XMeld", field=local_name(root))
+        raise UnknownStandard(f"das Wurzelelement {{{uri}}}{local_name(root)} ist kein XMeld", field=local_name(root))
     spec = version_for_namespace(versions, uri)
     if spec is None:
-        declared = f" (version attribute {root.get('version')})" if root.get("version") else ""
-        raise UnsupportedVersion(f"XMeld namespace {uri}{declared} is not in the hub's version table; it reads "
-                                 f"XMeld {', '.join(versions)}", field=local_name(root))
+        declared = f" (Attribut version {root.get('version')})" if root.get("version") else ""
+        raise UnsupportedVersion(f"der XMeld-Namensraum {uri}{declared} ist nicht in der Versionstabelle des Hubs; er "
+                                 f"liest XMeld {', '.join(versions)}", field=local_name(root))
     element = local_name(root)
     message = spec.messages.get(element)
     if message is None:
         code = next(iter(texts(root, spec.kopf.message_type, uri)), None) or "(none)"
         known = ", ".join(f"{name} ({m.code})" for name, m in spec.messages.items())
-        raise UnknownMessageType(f"XMeld {spec.version} message {element} with nachrichtentyp {code} is not one the "
-                                 f"hub reads; it reads {known}", field=element,
+        raise UnknownMessageType(f"die XMeld-{spec.version}-Nachricht {element} mit nachrichtentyp {code} liest der "
+                                 f"Hub nicht; er liest {known}", field=element,
                                  message_id=next(iter(texts(root, spec.kopf.message_id, uri)), None))
     return spec, message
 
@@ -75,7 +75,7 @@ class _Extract:
     def required(self, path: str) -> str:
         values = texts(self.root, path, self.uri)
         if not values or values[0] is None:
-            raise MissingField(f"{display(path)} is missing or empty", field=display(path))
+            raise MissingField(f"{display(path)} fehlt oder ist leer", field=display(path))
         return values[0]
 
     def time(self, path: str) -> datetime:
@@ -83,18 +83,18 @@ class _Extract:
         try:
             return datetime.fromisoformat(value)
         except ValueError as exc:
-            raise InvalidField(f"{display(path)} is not an ISO 8601 time", field=display(path)) from exc
+            raise InvalidField(f"{display(path)} ist kein Zeitpunkt nach ISO 8601", field=display(path)) from exc
 
     def behoerde(self, party: str) -> Behoerde:
         kopf = self.spec.kopf
         node = next(iter(select(self.root, party, self.uri)), None)
         if node is None:
-            raise MissingField(f"{display(party)} is missing", field=display(party))
+            raise MissingField(f"{display(party)} fehlt", field=display(party))
         values = []
         for part in (kopf.prefix, kopf.key):
             value = next(iter(texts(node, part, self.uri)), None)
             if value is None:
-                raise MissingField(f"{display(party)}/{part} is missing or empty", field=f"{display(party)}/{part}")
+                raise MissingField(f"{display(party)}/{part} fehlt oder ist leer", field=f"{display(party)}/{part}")
             values.append(value)
         name = next(iter(texts(node, kopf.name, self.uri)), None)
         return Behoerde(praefix=values[0], kennung=values[1], name=name)
@@ -107,15 +107,16 @@ class _Extract:
                 continue
             field = display(path)
             if None in values:
-                raise MissingField(f"{field} is empty: the message names no {what}", field=field)
+                raise MissingField(f"{field} ist leer: die Nachricht nennt keine {what}", field=field)
             if any(_AGS.fullmatch(str(v)) is None for v in values):
-                raise InvalidField(f"{field} is not an 8-digit AGS ({what})", field=field)
+                raise InvalidField(f"{field} ist kein achtstelliger Gemeindeschlüssel ({what})", field=field)
             if len(set(values)) > 1:
-                raise InvalidField(f"{field}: the persons of one message disagree on the {what}", field=field)
+                raise InvalidField(f"{field}: die Personen einer Nachricht nennen verschiedene Angaben ({what})",
+                                   field=field)
             return str(values[0])
         looked = [described(p) for p in paths]
-        where = f" (looked at {'; '.join(looked)})" if looked != [display(paths[0])] else ""
-        raise MissingField(f"{display(paths[0])} is missing: the message names no {what}{where}",
+        where = f" (gesucht in {'; '.join(looked)})" if looked != [display(paths[0])] else ""
+        raise MissingField(f"{display(paths[0])} fehlt: die Nachricht nennt keine {what}{where}",
                            field=display(paths[0]))
 
     def occurred(self, paths: tuple[str, ...]) -> datetime | None:
@@ -140,21 +141,21 @@ def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
     if typ is not None and typ != message.code:
         other = spec.element_for_code(typ)
         findings.add(InvalidField(
-            f"nachrichtentyp {typ} contradicts the root element {element}, which is {message.code} in XMeld "
-            f"{spec.version}" + (f"; {typ} is {other}" if other else ""), field=display(kopf.message_type)))
+            f"nachrichtentyp {typ} widerspricht dem Wurzelelement {element}, das in XMeld {spec.version} "
+            f"{message.code} ist" + (f"; {typ} ist {other}" if other else ""), field=display(kopf.message_type)))
     for problem in validate(root, schema, spec.version):
         findings.add(problem)
     created = findings.attempt(lambda: read.time(kopf.created))
     autor = findings.attempt(lambda: read.behoerde(kopf.author))
     leser = findings.attempt(lambda: read.behoerde(kopf.reader))
-    previous = findings.attempt(lambda: read.ags(handler.previous_ags, "previous (Wegzug) municipality"))
-    new = findings.attempt(lambda: read.ags(handler.new_ags, "new (Zuzug) municipality"))
+    previous = findings.attempt(lambda: read.ags(handler.previous_ags, "bisherige Gemeinde (Wegzug)"))
+    new = findings.attempt(lambda: read.ags(handler.new_ags, "neue Gemeinde (Zuzug)"))
     reference = findings.attempt(lambda: read.required(handler.reference))
     if handler.reference_type and handler.reference_to:
         expected = {name: code for code, name in schema.codes(spec.message_code_list).items()}.get(handler.reference_to)
         named = findings.attempt(lambda: read.required(str(handler.reference_type)))
         if named is not None and named != expected:
-            findings.add(InvalidField(f"{display(handler.reference_type)} is {named}; {element} answers "
+            findings.add(InvalidField(f"{display(handler.reference_type)} ist {named}; {element} beantwortet "
                                       f"{handler.reference_to} ({expected})", field=display(handler.reference_type)))
     occurred = findings.attempt(lambda: read.occurred(handler.occurred_at))
     findings.raise_if_any(message_id)

@@ -1,4 +1,4 @@
-"""The trade connector: recognise XGewerbeanzeige, read it into an event, derive each recipient's copy."""
+"""The trade connector: recognise XGewerbeanzeige and XGewerbeordnung, read them into an event, derive copies."""
 
 from __future__ import annotations
 
@@ -6,29 +6,46 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from connectors.behoerde import Behoerde
+from connectors.behoerde import Addressee
 from connectors.config import ConnectorConfig
 from connectors.reading import Reading
 from connectors.secure_xml import namespace
 from connectors.trade.derive import derive
-from connectors.trade.model import NAMESPACE_PREFIX, STANDARD, Gewerbemeldung
+from connectors.trade.model import Gewerbemeldung
 from connectors.trade.parse import parse_gewerbemeldung
-from topics.envelope import Envelope, case_id_for
+from connectors.trade.versions import is_trade_namespace
+from topics.envelope import RECIPIENT_KIND, Envelope, case_id_for
+
+# Envelope attributes of trade messages: routing facts, and what correlation needs to judge a business's move.
+HANDWERK = "handwerk"
+GEWERBEBETRIEB_ID = "gewerbebetrieb_id"
+GEMEINDE_MELDUNG_NR = "gemeinde_meldung_nr"
+VORHERIGE_GEMEINDE = "vorherige_gemeinde"
+
+
+def attributes(meldung: Gewerbemeldung) -> dict[str, str]:
+    """Routing and correlation facts; references normalised (UUIDs in lower case)."""
+    first = meldung.meldungen[0]
+    facts = {HANDWERK: "ja" if meldung.handwerk else "nein", RECIPIENT_KIND: meldung.empfaengerart}
+    for name, value in ((GEWERBEBETRIEB_ID, first.gewerbebetrieb_id),
+                        (GEMEINDE_MELDUNG_NR, first.gemeinde_meldung_nr),
+                        (VORHERIGE_GEMEINDE, next((m.vorherige_gemeinde for m in meldung.meldungen
+                                                   if m.vorherige_gemeinde), None))):
+        if value:
+            facts[name] = value
+    return facts
 
 
 def to_envelope(meldung: Gewerbemeldung) -> Envelope:
     """Map a parsed Gewerbemeldung onto the hub's event envelope."""
     first = meldung.meldungen[0]
     betrieb = first.gewerbebetrieb_id
-    # One case per business: every notification of a Gewerbebetrieb, wherever it is filed, joins its case.
+    # One case per business and standard family: every notification of a Gewerbebetrieb joins its case.
     case_key = f"betrieb:{betrieb}" if betrieb else meldung.nachrichten_uuid
-    attributes = {"handwerk": "ja" if meldung.handwerk else "nein", "empfaengerart": meldung.empfaengerart}
-    if betrieb:
-        attributes["gewerbebetrieb_id"] = betrieb
     return Envelope(
-        case_id=case_id_for(STANDARD, case_key),
+        case_id=case_id_for(meldung.standard, case_key),
         message_id=meldung.nachrichten_uuid,
-        standard=STANDARD,
+        standard=meldung.standard,
         version=meldung.version,
         message_type=meldung.nachrichtentyp,
         kinds=meldung.arten,
@@ -36,38 +53,40 @@ def to_envelope(meldung: Gewerbemeldung) -> Envelope:
         reader=meldung.leser.dvdv,
         ags=meldung.gemeinde_ags,
         occurred_at=first.ereigniszeitpunkt or meldung.erstellungszeitpunkt,
-        attributes=attributes,
+        attributes=attributes(meldung),
     )
 
 
-class TradeConnector:
-    """XGewerbeanzeige 2.x (Gewerbeanmeldung, -ummeldung, -abmeldung)."""
+def summary(meldung: Gewerbemeldung) -> dict[str, str]:
+    """What `hub validate` prints: no personal data, only what identifies the message and how it was checked."""
+    return {
+        "nachrichtentyp": f"{meldung.root_element} ({meldung.standard} {meldung.version})",
+        "meldungsart": ", ".join(meldung.arten),
+        "gemeinde": meldung.gemeinde_ags,
+        "autor": meldung.autor.dvdv,
+        "leser": meldung.leser.dvdv,
+        "prüfumfang": meldung.validation_scope,
+    }
 
-    standard = STANDARD
+
+class TradeConnector:
+    """XGewerbeanzeige 2.x and XGewerbeordnung 1.x (Gewerbeanmeldung, -ummeldung, -abmeldung).
+
+    XGewerbeordnung is validated with the official XSDs the operator installs below `config.schema_dir`.
+    """
+
+    standard = "XGewerbeanzeige, XGewerbeordnung"
 
     def __init__(self, config: ConnectorConfig) -> None:
         self.config = config
 
     def recognises(self, root: etree._Element) -> bool:
-        return namespace(root).startswith(NAMESPACE_PREFIX)
+        return is_trade_namespace(namespace(root))
 
     def read(self, tree: etree._ElementTree) -> Reading:
-        meldung = parse_gewerbemeldung(tree)
-        envelope = to_envelope(meldung)
+        meldung = parse_gewerbemeldung(tree, self.config.schema_dir)
 
-        def derive_for(authority: str, name: str | None, keep: Sequence[str]) -> bytes:
-            praefix, kennung = authority.split(":", 1)
-            return derive(tree, Behoerde(praefix=praefix, kennung=kennung, name=name), keep)
+        def derive_for(recipient: Addressee, keep: Sequence[str]) -> bytes:
+            return derive(tree, recipient, keep)
 
-        return Reading(envelope=envelope, summary=_summary(meldung), derive=derive_for)
-
-
-def _summary(meldung: Gewerbemeldung) -> dict[str, str]:
-    """What `hub validate` prints: no personal data, only what identifies the message."""
-    return {
-        "nachrichtentyp": f"{meldung.root_element} (XGewerbeanzeige {meldung.version})",
-        "meldungsart": ", ".join(meldung.arten),
-        "gemeinde": meldung.gemeinde_ags,
-        "autor": meldung.autor.dvdv,
-        "leser": meldung.leser.dvdv,
-    }
+        return Reading(envelope=to_envelope(meldung), summary=summary(meldung), derive=derive_for)

@@ -1,4 +1,10 @@
-"""Derive one recipient's copy of a Gewerbemeldung: re-addressed to that recipient and minimised by its policy."""
+"""Derive one recipient's copy of a Gewerbemeldung: a message of the recipient's own kind, addressed to it, reduced
+to what its policy keeps and never below what the standard requires.
+
+The root element and nachrichtentyp become those of the recipient's kind (sta.gewerbemeldung.0100 for a statistics
+office, alg.gewerbemeldung.0300 for recipients without a type of their own); the recipient is the only `leser`,
+with its key's code list; minimisation removes only parts the message type may omit.
+"""
 
 from __future__ import annotations
 
@@ -7,40 +13,80 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from connectors.behoerde import Behoerde
-from connectors.errors import MissingField
-from connectors.minimise import minimise
-from connectors.secure_xml import namespace
+from connectors.behoerde import Addressee
+from connectors.errors import InvalidField, MissingField
+from connectors.local_names import child
+from connectors.minimise import minimise, with_required
+from connectors.secure_xml import parse_secure
+from connectors.trade.parse import IDENT
+from connectors.trade.structure import required_children
+from connectors.trade.versions import TradeVersion, recognise
 
-# The recipient's own reader entry is part of every copy; without it the message would name no reader.
-ALWAYS_KEPT = "nachrichtenkopf/leser"
+LESER = "nachrichtenkopf/leser"
+# Which table version's required parts bind a copy when the version itself is checked by installed XSDs.
+MODEL_FOR_XSD_VERSIONS = "2.2"
 
 
-def _readdress(root: etree._Element, recipient: Behoerde) -> None:
-    ns = namespace(root)
-    leser = root.find(f"{{{ns}}}nachrichtenkopf/{{{ns}}}leser")
-    if leser is None:
-        raise MissingField("nachrichtenkopf/leser is missing", field="nachrichtenkopf/leser")
-    kennung = leser.find(f"{{{ns}}}behoerdenkennung")
-    if kennung is None:
-        raise MissingField("nachrichtenkopf/leser/behoerdenkennung is missing",
-                           field="nachrichtenkopf/leser/behoerdenkennung")
-    for child in list(leser):
-        if child is not kennung:
-            leser.remove(child)  # the addressed reader's channels and address belong to another authority
-    for part, value in (("praefix", recipient.praefix), ("kennung", recipient.kennung)):
-        code = kennung.find(f"{{{ns}}}{part}/code")
-        if code is None:
-            raise MissingField(f"nachrichtenkopf/leser/behoerdenkennung/{part}/code is missing",
-                               field=f"nachrichtenkopf/leser/behoerdenkennung/{part}")
+def _set_kind(root: etree._Element, spec: TradeVersion, kind: str) -> None:
+    code = spec.kinds.get(kind)
+    if code is None:
+        known = ", ".join(spec.kinds)
+        raise InvalidField(f"{spec.label} kennt die Nachrichtenart {kind} nicht (bekannt: {known})",
+                           field=etree.QName(root).localname)
+    root.tag = f"{{{etree.QName(root).namespace}}}{kind}.gewerbemeldung.{code}"
+    typ = child(root, f"{IDENT}/nachrichtentyp/code")
+    if typ is None:
+        raise MissingField(f"{IDENT}/nachrichtentyp/code fehlt", field=f"{IDENT}/nachrichtentyp")
+    typ.text = code
+
+
+def _readdress(root: etree._Element, recipient: Addressee) -> None:
+    """Make `recipient` the only reader: its key, the code list of its key and its name; nothing of the former
+    reader's channels or address."""
+    leser = child(root, LESER)
+    kennung = child(leser, "behoerdenkennung") if leser is not None else None
+    if leser is None or kennung is None:
+        raise MissingField(f"{LESER}/behoerdenkennung fehlt", field=f"{LESER}/behoerdenkennung")
+    name = child(leser, "behoerdenname")
+    for former in list(leser):
+        if former is not kennung and former is not name:
+            leser.remove(former)
+    behoerde = recipient.behoerde
+    for part, value in (("praefix", behoerde.praefix), ("kennung", behoerde.kennung)):
+        node, code = child(kennung, part), child(kennung, f"{part}/code")
+        if node is None or code is None:
+            raise MissingField(f"{LESER}/behoerdenkennung/{part}/code fehlt",
+                               field=f"{LESER}/behoerdenkennung/{part}")
         code.text = value
-    if recipient.name:
-        etree.SubElement(leser, f"{{{ns}}}behoerdenname").text = recipient.name
+        if part == "kennung":
+            for attribute, given in (("listURI", recipient.codelist), ("listVersionID", recipient.codelist_version)):
+                if given:
+                    node.set(attribute, given)
+                elif attribute in node.attrib:
+                    del node.attrib[attribute]  # the former reader's code list does not describe this key
+    if name is None:  # required: the key stands in when the directory names none
+        space = etree.QName(kennung).namespace
+        name = etree.SubElement(leser, f"{{{space}}}behoerdenname" if space else "behoerdenname")
+    name.text = recipient.name or recipient.key
 
 
-def derive(tree: etree._ElementTree, recipient: Behoerde, keep: Sequence[str]) -> bytes:
-    """The message as `recipient` receives it: its own reader entry, and only the parts `keep` allows."""
+def derive_tree(tree: etree._ElementTree, recipient: Addressee, keep: Sequence[str]) -> etree._Element:
+    """The copy for `recipient` as a tree: its kind, its reader entry, the parts `keep` and the standard demand."""
+    spec, kind, _code = recognise(tree.getroot())
     root = copy.deepcopy(tree.getroot())
+    _set_kind(root, spec, recipient.kind or kind)
     _readdress(root, recipient)
-    minimise(root, (*keep, ALWAYS_KEPT))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    table_version = spec.structure or MODEL_FOR_XSD_VERSIONS
+    minimise(root, with_required((*keep, LESER), required_children(spec.table(), table_version)))
+    return root
+
+
+def derive(tree: etree._ElementTree, recipient: Addressee, keep: Sequence[str]) -> bytes:
+    """The message as `recipient` receives it, serialised."""
+    return etree.tostring(derive_tree(tree, recipient, keep), xml_declaration=True, encoding="UTF-8")
+
+
+def derive_from_bytes(payload: bytes, recipient: Addressee, keep: Sequence[str], *, max_bytes: int) -> bytes:
+    """The copy of the trade message `payload` for `recipient`: what a forwarding step (the Rückmeldeverfahren
+    between trade offices) sends, derived exactly like every other copy."""
+    return derive(parse_secure(payload, max_bytes=max_bytes), recipient, keep)

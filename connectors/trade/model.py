@@ -1,4 +1,5 @@
-"""What the hub reads from an XGewerbeanzeige message: the parts routing, minimisation and status need."""
+"""What the hub reads from an XGewerbeanzeige or XGewerbeordnung message: what routing, minimisation, correlation
+and status need."""
 
 from __future__ import annotations
 
@@ -9,32 +10,33 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.behoerde import Behoerde
 
-STANDARD = "XGewerbeanzeige"
-NAMESPACE_PREFIX = "http://www.xgewerbeanzeige.de/spezifikation/"
-SUPPORTED_MAJOR = 2
-
 Meldungsart = Literal["anmeldung", "ummeldung", "abmeldung"]
 MELDUNGSARTEN: tuple[Meldungsart, ...] = ("anmeldung", "ummeldung", "abmeldung")
+AGS = r"^\d{8}$"
 
 
 class Meldung(BaseModel):
-    """One notification record (satz) of a Gewerbemeldung."""
+    """One notification record (satz) of a Gewerbemeldung; references in their normalised form."""
 
     model_config = ConfigDict(frozen=True)
 
     art: Meldungsart
-    gemeinde_ags: str = Field(pattern=r"^\d{8}$")
+    gemeinde_ags: str = Field(pattern=AGS)
+    gemeinde_meldung_nr: str | None = None
     gewerbebetrieb_id: str | None = None
     meldung_uuid: str | None = None
     ereigniszeitpunkt: datetime | None = None
     handwerk: bool = False
+    vorherige_gemeinde: str | None = Field(default=None, pattern=AGS,
+                                           description="AGS of the previous location, where the record names one.")
 
 
 class Gewerbemeldung(BaseModel):
-    """A parsed XGewerbeanzeige message; the original bytes stay with the caller."""
+    """A parsed trade message; the original bytes stay with the caller."""
 
     model_config = ConfigDict(frozen=True)
 
+    standard: str = Field(description="XGewerbeanzeige or XGewerbeordnung.")
     nachrichten_uuid: str = Field(min_length=1)
     nachrichtentyp: str = Field(pattern=r"^\d{4}$")
     root_element: str
@@ -44,10 +46,7 @@ class Gewerbemeldung(BaseModel):
     autor: Behoerde
     leser: Behoerde
     meldungen: tuple[Meldung, ...] = Field(min_length=1)
-
-    @property
-    def standard(self) -> str:
-        return STANDARD
+    validation_scope: str
 
     @property
     def gemeinde_ags(self) -> str:

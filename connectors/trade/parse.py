@@ -1,179 +1,135 @@
-"""Read an XGewerbeanzeige 2.x message into a `Gewerbemeldung`, naming the exact part that is missing or wrong."""
+"""Read a trade message into a `Gewerbemeldung`: recognise its version, check its structure, extract its facts.
+
+Validation comes first (the content-model table, or the official XSDs the operator installed); its findings are
+reported all at once. Extraction then names the exact part whose value is unusable. Elements are read by local
+name: XGewerbeordnung places parts in its Baukasten namespace, and validation has fixed where each may occur.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from functools import partial
+from pathlib import Path
 
 from lxml import etree
 from pydantic import ValidationError
 
 from connectors.behoerde import Behoerde
-from connectors.errors import (
-    InvalidField,
-    MissingField,
-    UnknownMessageType,
-    UnknownStandard,
-    UnsupportedVersion,
-)
+from connectors.errors import InvalidField, MissingField, UnknownMessageType
 from connectors.findings import Findings
-from connectors.secure_xml import local_name, namespace
-from connectors.trade.model import (
-    MELDUNGSARTEN,
-    NAMESPACE_PREFIX,
-    SUPPORTED_MAJOR,
-    Gewerbemeldung,
-    Meldung,
-    Meldungsart,
-)
+from connectors.installed_schemas import SETTING, validate_installed
+from connectors.local_names import child, children, required, text, timestamp
+from connectors.references import normalised
+from connectors.secure_xml import local_name
+from connectors.trade.model import MELDUNGSARTEN, Gewerbemeldung, Meldung, Meldungsart
+from connectors.trade.structure import check
+from connectors.trade.versions import TradeVersion, recognise
 
-_ROOT = re.compile(r"^(?P<kind>[a-z]+)\.gewerbemeldung\.(?P<code>\d{4})$")
-_VERSION = re.compile(r"^(?P<major>\d+)\.(?P<minor>\d+)$")
+IDENT = "nachrichtenkopf/identifikation.nachricht"
+_AGS = re.compile(r"\d{8}")
 
 
-class _Reader:
-    """Namespace-aware look-ups below one element, with errors that name the path and the message id."""
-
-    def __init__(self, ns: str, message_id: str | None = None) -> None:
-        self.ns = ns
-        self.message_id = message_id
-
-    def path(self, path: str) -> str:
-        return "/".join(part if part == "code" else f"{{{self.ns}}}{part}" for part in path.split("/"))
-
-    def find(self, element: etree._Element, path: str) -> etree._Element | None:
-        return element.find(self.path(path))
-
-    def text(self, element: etree._Element, path: str, where: str) -> str | None:
-        found = self.find(element, path)
-        if found is None or found.text is None or not found.text.strip():
-            return None
-        return found.text.strip()
-
-    def required(self, element: etree._Element, path: str, where: str) -> str:
-        value = self.text(element, path, where)
-        if value is None:
-            raise MissingField(f"{where}/{path} is missing or empty", field=f"{where}/{path}",
-                               message_id=self.message_id)
-        return value
-
-    def timestamp(self, element: etree._Element, path: str, where: str) -> datetime | None:
-        value = self.text(element, path, where)
-        return None if value is None else self.as_time(value, f"{where}/{path}")
-
-    def as_time(self, value: str, field: str) -> datetime:
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise InvalidField(f"{field} is not an ISO 8601 time", field=field,
-                               message_id=self.message_id) from exc
-
-    def behoerde(self, element: etree._Element, path: str) -> Behoerde:
-        node = self.find(element, path)
-        where = f"nachrichtenkopf/{path}"
-        if node is None:
-            raise MissingField(f"{where} is missing", field=where, message_id=self.message_id)
-        return Behoerde(
-            praefix=self.required(node, "behoerdenkennung/praefix/code", where),
-            kennung=self.required(node, "behoerdenkennung/kennung/code", where),
-            name=self.text(node, "behoerdenname", where),
-        )
+def behoerde(head: etree._Element, party: str) -> Behoerde:
+    where = f"nachrichtenkopf/{party}"
+    node = child(head, party)
+    if node is None:
+        raise MissingField(f"{where} fehlt", field=where)
+    return Behoerde(praefix=required(node, "behoerdenkennung/praefix/code", where),
+                    kennung=required(node, "behoerdenkennung/kennung/code", where),
+                    name=text(node, "behoerdenname"))
 
 
-def recognise(root: etree._Element) -> tuple[str, str, str]:
-    """Return (recipient kind, message type code, version) if the root is an XGewerbeanzeige 2.x message."""
-    ns = namespace(root)
-    if not ns.startswith(NAMESPACE_PREFIX):
-        raise UnknownStandard(f"root element {{{ns}}}{local_name(root)} is not XGewerbeanzeige")
-    version = ns.removeprefix(NAMESPACE_PREFIX)
-    match = _VERSION.match(version)
-    if match is None:
-        raise UnsupportedVersion(f"XGewerbeanzeige namespace {ns} names no version")
-    if int(match["major"]) != SUPPORTED_MAJOR:
-        raise UnsupportedVersion(f"XGewerbeanzeige {version} is not read; the hub reads {SUPPORTED_MAJOR}.x")
-    root_match = _ROOT.match(local_name(root))
-    if root_match is None:
-        raise UnknownMessageType(f"{local_name(root)} is not an XGewerbeanzeige gewerbemeldung message",
-                                 field=local_name(root))
-    return root_match["kind"], root_match["code"], version
+def _ags(value: str, field: str, what: str) -> str:
+    if not _AGS.fullmatch(value):
+        raise InvalidField(f"{field} ist kein achtstelliger Gemeindeschlüssel ({what})", field=field)
+    return value
 
 
-def _meldung(reader: _Reader, satz: etree._Element, index: int) -> Meldung:
-    where = f"satz[{index}]"
+def _meldung(spec: TradeVersion, satz: etree._Element, where: str) -> Meldung:
     records = [child for child in satz if isinstance(child.tag, str)]
     if len(records) != 1:
-        raise InvalidField(f"{where} must hold exactly one notification record, found {len(records)}",
-                           field=where, message_id=reader.message_id)
+        raise InvalidField(f"{where} muss genau einen Meldungssatz enthalten, enthält {len(records)}", field=where)
     record = records[0]
     art = local_name(record)
     if art not in MELDUNGSARTEN:
-        raise UnknownMessageType(f"{where}/{art} is not anmeldung, ummeldung or abmeldung",
-                                 field=f"{where}/{art}", message_id=reader.message_id)
+        raise UnknownMessageType(f"{where}/{art} ist weder anmeldung noch ummeldung noch abmeldung",
+                                 field=f"{where}/{art}")
     where = f"{where}/{art}"
     meldungsart: Meldungsart = art
-    ags = reader.required(record, "gemeindeSchluessel/code", where)
-    if not re.fullmatch(r"\d{8}", ags):
-        raise InvalidField(f"{where}/gemeindeSchluessel is not an 8-digit AGS", field=f"{where}/gemeindeSchluessel",
-                           message_id=reader.message_id)
+    ags = _ags(required(record, "gemeindeSchluessel/code", where), f"{where}/gemeindeSchluessel", "Gemeinde")
+    previous = next((p for p in spec.previous_location if text(record, p)), None)
+    betrieb, uuid, zeit = (text(record, p) for p in ("gewerbebetriebID", "uuid", "ereigniszeitpunkt"))
     return Meldung(
         art=meldungsart,
         gemeinde_ags=ags,
-        gewerbebetrieb_id=reader.text(record, "gewerbebetriebID", where),
-        meldung_uuid=reader.text(record, "uuid", where),
-        ereigniszeitpunkt=reader.timestamp(record, "ereigniszeitpunkt", where),
-        handwerk=reader.text(record, "gewerbe/betriebArt/handwerk/code", where) == "1",
+        gemeinde_meldung_nr=text(record, "gemeindeMeldungNr"),
+        gewerbebetrieb_id=normalised(betrieb) if betrieb else None,
+        meldung_uuid=normalised(uuid) if uuid else None,
+        ereigniszeitpunkt=timestamp(zeit, f"{where}/ereigniszeitpunkt") if zeit else None,
+        handwerk=text(record, "gewerbe/betriebArt/handwerk/code") == "1",
+        vorherige_gemeinde=_ags(str(text(record, previous)), f"{where}/{previous}", "bisherige Betriebsstätte")
+        if previous else None,
     )
 
 
-def parse_gewerbemeldung(tree: etree._ElementTree) -> Gewerbemeldung:
-    """Extract routing and status data from a securely parsed XGewerbeanzeige message.
+def validate(tree: etree._ElementTree, spec: TradeVersion, schema_dir: Path | None, errors: Findings) -> str:
+    """Check the message's structure as its version prescribes: installed XSDs raise their findings at once, the
+    content-model table adds them to `errors`. Returns what was checked, for `hub validate`."""
+    root = tree.getroot()
+    if spec.structure is None:
+        message_id = text(root, f"{IDENT}/nachrichtenUUID")  # best effort, so the rejection names the message
+        validate_installed(tree, schema_dir, spec.standard, spec.version, normalised(message_id or "") or None)
+        return f"geprüft gegen die offiziellen XSDs von {spec.label} (installiert in {SETTING})"
+    for finding in check(root, spec.table(), spec.structure, spec.label):
+        errors.add(finding)
+    return (f"Aufbau geprüft nach der Strukturtabelle des Hubs für {spec.label} (Pflichtelemente, Reihenfolge, "
+            "erlaubte Kindelemente); die offiziellen XSDs sind nicht verteilbar")
 
-    Raises the first ConnectorError found; every further independent error is in its `related`.
+
+def parse_gewerbemeldung(tree: etree._ElementTree, schema_dir: Path | None = None) -> Gewerbemeldung:
+    """Validate a securely parsed trade message, then extract routing, correlation and status data.
+
+    Raises the first finding, structural or of a value, with every further independent one in its `related`
+    (findings of installed XSDs alone, as they come first).
     """
     root = tree.getroot()
-    kind, code, version = recognise(root)
-    reader = _Reader(namespace(root))
-    head = reader.find(root, "nachrichtenkopf")
-    if head is None:
-        raise MissingField("nachrichtenkopf is missing", field="nachrichtenkopf")
+    spec, kind, code = recognise(root)
     errors = Findings()
-    ident = "nachrichtenkopf/identifikation.nachricht"
-    reader.message_id = errors.attempt(lambda: reader.required(root, f"{ident}/nachrichtenUUID", "."))
-    typ = errors.attempt(lambda: reader.required(root, f"{ident}/nachrichtentyp/code", "."))
+    scope = validate(tree, spec, schema_dir, errors)
+    head = child(root, "nachrichtenkopf")
+    if head is None:
+        errors.add(MissingField("nachrichtenkopf fehlt", field="nachrichtenkopf"))
+        errors.raise_if_any(text(root, f"{IDENT}/nachrichtenUUID"))
+    assert head is not None
+    message_id = errors.attempt(lambda: normalised(required(root, f"{IDENT}/nachrichtenUUID", "")))
+    typ = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtentyp/code", ""))
     if typ is not None and typ != code:
-        errors.add(InvalidField(f"nachrichtentyp {typ} contradicts the root element {local_name(root)}",
-                                         field=f"{ident}/nachrichtentyp"))
-    created_field = f"{ident}/erstellungszeitpunkt"
-    created = errors.attempt(lambda: reader.as_time(reader.required(root, created_field, "."), created_field))
-    autor = errors.attempt(lambda: reader.behoerde(head, "autor"))
-    leser = errors.attempt(lambda: reader.behoerde(head, "leser"))
-    saetze = root.findall(reader.path("satz"))
+        errors.add(InvalidField(f"nachrichtentyp {typ} widerspricht dem Wurzelelement {local_name(root)}",
+                                field=f"{IDENT}/nachrichtentyp"))
+    created_field = f"{IDENT}/erstellungszeitpunkt"
+    created = errors.attempt(lambda: timestamp(required(root, created_field, ""), created_field))
+    autor = errors.attempt(lambda: behoerde(head, "autor"))
+    leser = errors.attempt(lambda: behoerde(head, "leser"))
+    saetze = children(root, "satz")
     if not saetze:
-        errors.add(MissingField("the message holds no satz (notification record)", field="satz"))
+        errors.add(MissingField("die Nachricht enthält keinen Satz (Meldungssatz)", field="satz"))
     meldungen = []
     for index, satz in enumerate(saetze, start=1):
-        meldung = errors.attempt(partial(_meldung, reader, satz, index))
+        meldung = errors.attempt(partial(_meldung, spec, satz, f"satz[{index}]" if len(saetze) > 1 else "satz"))
         if meldung is not None:
             meldungen.append(meldung)
     if len({m.gemeinde_ags for m in meldungen}) > 1:
-        errors.add(InvalidField("the records of one message name different municipalities",
-                                         field="satz/gemeindeSchluessel"))
-    errors.raise_if_any(reader.message_id)
-    assert reader.message_id and created and autor and leser  # raise_if_any left no gaps
+        errors.add(InvalidField("die Sätze einer Nachricht nennen verschiedene Gemeinden",
+                                field="satz/gemeindeSchluessel"))
+    errors.raise_if_any(message_id)
+    assert message_id and created and autor and leser  # raise_if_any left no gaps
     try:
         return Gewerbemeldung(
-            nachrichten_uuid=reader.message_id,
-            nachrichtentyp=code,
-            root_element=local_name(root),
-            empfaengerart=kind,
-            version=version,
-            erstellungszeitpunkt=created,
-            autor=autor,
-            leser=leser,
-            meldungen=tuple(meldungen),
+            standard=spec.standard, nachrichten_uuid=message_id, nachrichtentyp=code, root_element=local_name(root),
+            empfaengerart=kind, version=spec.version, erstellungszeitpunkt=created, autor=autor, leser=leser,
+            meldungen=tuple(meldungen), validation_scope=scope,
         )
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise InvalidField(f"{field}: {first['msg']}", field=field, message_id=reader.message_id) from exc
+        raise InvalidField(f"{field}: {first['msg']}", field=field, message_id=message_id) from exc

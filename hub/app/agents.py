@@ -82,7 +82,7 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
             await stages.sender.send_until_written([*outs, *drain(journal)])
             await ack_all(stream, events)
 
-    for spec in INGEST_BY_STANDARD.values():
+    for spec in dict.fromkeys(INGEST_BY_STANDARD.values()):  # one agent per ingest topic (standards may share one)
         app.agent(topic(catalogue.name(spec)), concurrency=1, name=f"ingest-{spec.name}")(ingest)
 
     async def deliver(stream: Any) -> None:

@@ -24,7 +24,7 @@ def authenticate(request: Any, tokens: TokenStore) -> Grant | Response:
     grant = tokens.authenticate(bearer_token(request))
     if grant is None:
         return problem(401, "auth.unauthenticated", "Unauthorized",
-                       "send a valid API token as 'Authorization: Bearer <token>'",
+                       "ein gültiges API-Token als 'Authorization: Bearer <token>' senden",
                        headers={"WWW-Authenticate": 'Bearer realm="municipal-hub"'})
     return grant
 

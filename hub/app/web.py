@@ -58,7 +58,7 @@ def read_or_error(data: bytes, max_bytes: int) -> Reading | ConnectorError:
         return error
     except Exception as exc:  # the API must answer (and park) whatever the input does to a connector
         log.exception("reading a message failed unexpectedly")
-        return InternalError(f"the hub failed on this message ({type(exc).__name__})")
+        return InternalError(f"der Hub ist an dieser Nachricht gescheitert ({type(exc).__name__})")
 
 
 def register_views(hub_app: HubApp) -> None:
@@ -89,14 +89,15 @@ def register_views(hub_app: HubApp) -> None:
                 return kafka_down(hub_app)
             http = cast(aioweb.Request, request)  # faust's aiohttp driver hands over aiohttp's request
             if not _is_xml(http.content_type):
+                sent = http.content_type or "nichts"
                 return problem(415, "http.unsupported_media_type", "Unsupported Media Type",
-                               f"send the XÖV message as application/xml, not {http.content_type or 'nothing'}")
+                               f"die XÖV-Nachricht als application/xml senden, nicht als {sent}")
             try:
                 data = await http.read()
             except aioweb.HTTPRequestEntityTooLarge:
                 return problem(413, "message.too_large", "Payload Too Large",
-                               f"the body exceeds twice the limit of {settings.max_message_bytes} bytes and was "
-                               "not stored")
+                               f"der Rumpf übersteigt das Doppelte der Grenze von {settings.max_message_bytes} "
+                               "Bytes und wurde nicht gespeichert")
             reading = await asyncio.to_thread(read_or_error, data, settings.max_message_bytes)
             outcome, outs = acceptor.decide(data, reading, sender=grant.acts_for, seen=local_seen,
                                             caller=next(iter(grant.authorities), None))

@@ -112,7 +112,7 @@ def validate(files: tuple[Path, ...]) -> None:
         event = reading.envelope
         click.echo(f"  Standard:       {event.standard} {event.version}")
         for label, value in reading.summary.items():
-            click.echo(f"  {label.capitalize() + ':':<15} {value}")
+            click.echo(f"  {label[:1].upper() + label[1:] + ':':<15} {value}")
         try:
             deliveries = plan(data, reading, routing)
         except (RoutingError, ConnectorError) as exc:
@@ -122,5 +122,5 @@ def validate(files: tuple[Path, ...]) -> None:
         click.echo(f"  Empfänger:      {', '.join(d.recipient.key for d in deliveries)}")
         click.echo("  Ergebnis:       gültig")
     if failures:
-        click.echo(f"{failures} of {len(files)} file(s) have errors.", err=True)
+        click.echo(f"{failures} von {len(files)} Datei(en) fehlerhaft.", err=True)
         sys.exit(1)

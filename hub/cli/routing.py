@@ -49,7 +49,8 @@ def config_group() -> None:
 def check_command() -> None:
     """Load and validate the directory, the code lists and the rules, exactly as `hub run` does at start.
 
-    Prints what was loaded (with code list versions); exits 1 with file, rule and field on the first error.
+    Prints what was loaded (with code list versions) and the authority keys the project chose itself, which an
+    operator must confirm; exits 1 with file, rule and field on the first error.
     """
     from hub.app.factory import load_routing
 
@@ -57,15 +58,22 @@ def check_command() -> None:
     try:
         routing = load_routing(settings)
     except RoutingError as exc:
-        click.echo(f"Configuration invalid: {exc}", err=True)
+        click.echo(f"Konfiguration ungültig: {exc}", err=True)
         sys.exit(1)
     directory, rules = routing.directory, routing.rules
-    click.echo(f"Directory:  {settings.routing_dir / 'authorities.toml'}")
+    click.echo(f"Verzeichnis: {settings.routing_dir / 'authorities.toml'}")
     for uri, version in sorted(directory.versions.items()):
-        click.echo(f"  code list {uri}, version {version}")
+        click.echo(f"  Codeliste {uri}, Version {version}")
     states = sorted({m.state_name for m in directory.municipalities.values()})
-    click.echo(f"  {len(directory.municipalities)} municipalities ({', '.join(states)}), "
-               f"{len(directory.authorities)} authorities, roles: {', '.join(sorted(directory.roles))}")
-    click.echo(f"Rules:      {rules.path}")
-    click.echo(f"  {len(rules.rules)} rules, {len(rules.roles)} derived roles, {len(rules.policies)} policies")
-    click.echo("Configuration valid.")
+    click.echo(f"  {len(directory.municipalities)} Gemeinden ({', '.join(states)}), "
+               f"{len(directory.authorities)} Behörden, Rollen: {', '.join(sorted(directory.roles))}")
+    click.echo(f"Regeln:      {rules.path}")
+    click.echo(f"  {len(rules.rules)} Regeln, {len(rules.roles)} abgeleitete Rollen, {len(rules.policies)} Richtlinien")
+    provisional = sorted((a for a in directory.authorities.values() if a.provisional), key=lambda a: (a.role, a.key))
+    if provisional:
+        click.echo(f"Zu bestätigen: {len(provisional)} Schlüssel hat das Projekt selbst gewählt; vor dem Betrieb im "
+                   "DVDV (oder bei der Stelle, die die Codeliste führt) bestätigen und in authorities.toml "
+                   "provisional entfernen:")
+        for authority in provisional:
+            click.echo(f"  {authority.key:<18} {authority.name} [{authority.role}]")
+    click.echo("Konfiguration gültig.")

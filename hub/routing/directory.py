@@ -40,18 +40,45 @@ class Municipality(BaseModel):
     state_name: str
 
 
-class Authority(BaseModel):
-    """An authority, its DVDV key, its role, the AGS prefixes it serves and where it receives messages."""
+KEY_PATTERN = r"^[A-Za-z]+:[0-9A-Za-z]+$"
+
+
+class Identifier(BaseModel):
+    """A further key an authority is known by (prefix:key), with the code list that key comes from."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    key: str = Field(pattern=r"^[A-Za-z]+:[0-9A-Za-z]+$")
+    key: str = Field(pattern=KEY_PATTERN)
+    codelist: str | None = Field(default=None, description="Canonical URI of the code list the key belongs to.")
+    codelist_version: str | None = None
+
+
+class Authority(BaseModel):
+    """An authority, its DVDV key, its role, the AGS prefixes it serves and where it receives messages.
+
+    `codelist` names the code list its key belongs to (carried in every copy addressed to it); `identifiers` are
+    the keys other code lists use for the same authority, by any of which a message may address it; `provisional`
+    marks a key the project chose itself until the DVDV or the code list's publisher confirms it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=KEY_PATTERN)
     name: str
     role: str = Field(min_length=1)
     serves: tuple[str, ...] = Field(min_length=1)
+    codelist: str | None = Field(default=None, description="Canonical URI of the code list the key belongs to.")
+    codelist_version: str | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    provisional: bool = Field(default=False, description="The key is the project's own choice, not yet confirmed.")
     delivery: DeliveryChannel = Field(
         default=INBOX, description="How the recipient system receives its messages: inbox (the default: it "
                                    "fetches them from the hub's API), webhook, folder, or kafka (its own topic).")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key the authority is known by: its own first, then its further identifiers."""
+        return (self.key, *(i.key for i in self.identifiers))
 
     @property
     def praefix(self) -> str:
@@ -78,11 +105,15 @@ class AuthorityTemplate(BaseModel):
     name: str
     role: str = Field(min_length=1)
     scope: tuple[str, ...] = Field(min_length=1)
+    codelist: str | None = None
+    codelist_version: str | None = None
+    provisional: bool = False
 
     def expand(self, municipality: Municipality) -> Authority:
         values = {"ags": municipality.ags, "name": municipality.name, "district_name": municipality.district_name}
         return Authority(key=self.key.format(**values), name=self.name.format(**values), role=self.role,
-                         serves=(municipality.ags,))
+                         serves=(municipality.ags,), codelist=self.codelist, codelist_version=self.codelist_version,
+                         provisional=self.provisional)
 
 
 class CodelistFiles(BaseModel):
@@ -113,6 +144,7 @@ class Directory:
         self.districts: Mapping[str, str] = {m.district: m.district_name for m in municipalities}
         self.states: Mapping[str, str] = {m.state: m.state_name for m in municipalities}
         self.authorities: Mapping[str, Authority] = {a.key: a for a in authorities}
+        self.by_identifier: Mapping[str, Authority] = {k: a for a in authorities for k in a.keys}
         self.roles: Mapping[str, tuple[Authority, ...]] = {
             role: tuple(a for a in authorities if a.role == role) for role in {a.role for a in authorities}
         }
@@ -122,7 +154,8 @@ class Directory:
             Place(ags=m.ags, name=m.name, state=m.state, state_name=m.state_name, served=True) for m in municipalities)
 
     def authority(self, key: str) -> Authority | None:
-        return self.authorities.get(key)
+        """The authority known by `key`: its own key or any of its further identifiers."""
+        return self.by_identifier.get(key)
 
     def municipality(self, ags: str) -> Municipality | None:
         return self.municipalities.get(ags)
@@ -168,9 +201,11 @@ class Directory:
         seen: set[str] = set()
         for i, authority in enumerate(authorities):
             entry = f"authority[{i}] ({authority.key})"
-            if authority.key in seen:
-                raise ConfigError(path, entry, "key", f"{authority.key} is listed twice")
-            seen.add(authority.key)
+            for key in authority.keys:
+                if key in seen:
+                    raise ConfigError(path, entry, "key" if key == authority.key else "identifiers",
+                                      f"{key} is listed twice")
+                seen.add(key)
             for prefix in authority.serves:
                 if not prefix.isdigit() or not any(ags.startswith(prefix) for ags in municipalities):
                     raise ConfigError(path, entry, "serves", f"'{prefix}' matches no municipality of the served states")

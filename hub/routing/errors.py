@@ -67,6 +67,19 @@ class PlaceWithoutAuthority(NoRecipient):
     code = "routing.place_without_authority"
 
 
+class KindMismatch(RoutingError):
+    """The message type is for another kind of recipient than the addressed reader's role (e.g. an abh message for
+    the foreigners' office addressed to a chamber)."""
+
+    code = "routing.kind_mismatch"
+
+
+class UnknownKind(RoutingError):
+    """The message names a recipient kind the routing data does not declare for its standard."""
+
+    code = "routing.unknown_kind"
+
+
 class ConfigError(RoutingError):
     """A directory or rules file is unreadable or inconsistent; names the file, the entry and the field."""
 

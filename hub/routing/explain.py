@@ -43,7 +43,8 @@ def explain(data: bytes, routing: Routing, *, max_bytes: int) -> dict[str, Any]:
                 "role": r.role,
                 "rule": r.rule,
                 "also": list(r.also),
-                "copy": "as sent" if r.as_sent else f"policy {r.role}",
+                "copy": "wie gesendet" if r.as_sent else f"Kopie nach Richtlinie {r.role}",
+                "kind": r.kind,
                 "topic": r.topic,
                 "channel": r.authority.delivery.channel,
             }
@@ -61,17 +62,19 @@ def as_text(name: str, account: dict[str, Any]) -> str:
     lines = [f"{name}:"]
     message = account.get("message")
     if message:
-        where = f"{message['ags']} {message['municipality'] or '(unknown municipality)'}"
+        where = f"{message['ags']} {message['municipality'] or '(unbekannte Gemeinde)'}"
         lines.append(f"  {message['standard']} {message['version']} {message['message_type']} "
-                     f"({', '.join(message['kinds'])}) for {where}, from {message['author']} to {message['reader']}")
+                     f"({', '.join(message['kinds'])}) für {where}, von {message['author']} an {message['reader']}")
     parked = account.get("parked")
     if parked:
-        lines.append(f"  parked: {parked['code']}: {parked['reason']}")
+        lines.append(f"  geparkt: {parked['code']}: {parked['reason']}")
         lines += [f"    - {e['code']}: {e['detail']}" for e in parked["errors"][1:]]
         return "\n".join(lines)
     for r in account["recipients"]:
-        why = "addressed reader" if r["rule"] == ADDRESSED_READER else f"rule {r['rule']}"
+        why = "adressierter Leser" if r["rule"] == ADDRESSED_READER else f"Regel {r['rule']}"
         if r["also"]:
-            why += f" (also rule {', '.join(r['also'])})"
-        lines.append(f"  → {r['authority']:<18} {r['name']} [{r['role']}] — {why}, {r['copy']}, via {r['channel']}")
+            why += f" (auch Regel {', '.join(r['also'])})"
+        kind = f", Nachrichtenart {r['kind']}" if r["kind"] else ""
+        lines.append(f"  → {r['authority']:<18} {r['name']} [{r['role']}] — {why}, {r['copy']}{kind}, über "
+                     f"{r['channel']}")
     return "\n".join(lines)

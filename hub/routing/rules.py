@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from hub.delivery.channels import KafkaChannel
 from hub.routing.directory import Directory, entry_name, load_model, read_toml
 from hub.routing.errors import ConfigError
+from hub.routing.kinds import Kinds, load_kinds
 
 EVERYTHING = "**"
 
@@ -32,10 +33,13 @@ class Rule(BaseModel):
         description="The addressed reader must be one of this rule's recipients; the sender's claim alone is not "
                     "trusted with personal data.",
     )
+    recipient_kinds: tuple[str, ...] = Field(
+        default=(), description="Recipient kinds (see [kinds]) the rule applies to; empty: every kind.")
 
-    def applies(self, standard: str, kinds: tuple[str, ...], ags: str) -> bool:
+    def applies(self, standard: str, kinds: tuple[str, ...], ags: str, recipient_kind: str | None = None) -> bool:
         return (standard == self.standard and any(k in self.kinds for k in kinds)
-                and any(ags.startswith(prefix) for prefix in self.scope))
+                and any(ags.startswith(prefix) for prefix in self.scope)
+                and (not self.recipient_kinds or recipient_kind in self.recipient_kinds))
 
 
 class Choice(BaseModel):
@@ -102,18 +106,30 @@ class Rules:
     """Rules, derived roles and policies, checked against the directory when loaded."""
 
     def __init__(self, rules: list[Rule], roles: Mapping[str, DerivedRole], policies: Mapping[str, Policy],
-                 path: Path | None = None, streams: Mapping[str, tuple[str, ...]] | None = None) -> None:
+                 path: Path | None = None, streams: Mapping[str, tuple[str, ...]] | None = None,
+                 kinds: Mapping[str, Kinds] | None = None, routed_as: Mapping[str, str] | None = None) -> None:
         self.rules = tuple(rules)
         self.roles = dict(roles)
         self.policies = dict(policies)
         self.path = path
         self.streams = dict(streams or {})
+        self.kinds = dict(kinds or {})
+        self.routed_as = dict(routed_as or {})
+
+    def family(self, standard: str) -> str:
+        """The standard whose rules, kinds and streams route `standard` ([routed_as]), or `standard` itself."""
+        return self.routed_as.get(standard, standard)
+
+    def kinds_of(self, standard: str) -> Kinds | None:
+        """The recipient kinds of `standard`'s family, when its message types name them."""
+        return self.kinds.get(self.family(standard))
 
     def stream_roles(self, standard: str) -> set[str]:
-        """Directory roles that can receive `standard`: all its rules name, plus those in [streams]."""
-        named = {c for rule in self.rules if rule.standard == standard
+        """Directory roles that can receive `standard`: all its family's rules name, plus those in [streams]."""
+        family = self.family(standard)
+        named = {c for rule in self.rules if rule.standard == family
                  for role in rule.recipients for c in self.concrete_roles(role)}
-        return named | set(self.streams.get(standard, ()))
+        return named | set(self.streams.get(family, ()))
 
     def standards(self) -> list[str]:
         return sorted({rule.standard for rule in self.rules} | set(self.streams))
@@ -138,12 +154,17 @@ class Rules:
         policies = {name: load_model(Policy, path, f"policy.{name}", raw)
                     for name, raw in data.get("policy", {}).items()}
         streams = {standard: tuple(roles_) for standard, roles_ in data.get("streams", {}).items()}
-        loaded = cls(rules, roles, policies, path, streams)
+        kinds = load_kinds(path, data.get("kinds", {}), directory)
+        routed_as = {str(k): str(v) for k, v in data.get("routed_as", {}).items()}
+        loaded = cls(rules, roles, policies, path, streams, kinds, routed_as)
         loaded._check(path, directory)
         return loaded
 
     def _check(self, path: Path, directory: Directory) -> None:
         known = set(directory.roles)
+        for standard, family in self.routed_as.items():
+            if family in self.routed_as or family == standard:
+                raise ConfigError(path, f"routed_as.{standard}", standard, f"'{family}' must be a routed standard")
         for name, role_def in self.roles.items():
             for concrete in role_def.candidates:
                 if concrete not in known:
@@ -176,3 +197,32 @@ class Rules:
                         town = directory.municipalities[gap]
                         raise ConfigError(path, entry, "recipients",
                                           f"role '{concrete}' resolves to no authority for {town.name} ({gap})")
+            self._check_kinds(path, rule)
+
+    def _check_kinds(self, path: Path, rule: Rule) -> None:
+        """A rule's recipient kinds exist; each of its roles has a kind for its copies; a rule for a kind that goes
+        to its addressed reader alone names only that kind's roles and demands that the reader match them."""
+        entry = f"rule {rule.id}"
+        kinds = self.kinds.get(rule.standard)
+        if kinds is None:
+            if rule.recipient_kinds:
+                raise ConfigError(path, entry, "recipient_kinds", f"{rule.standard} declares no [kinds]")
+            return
+        for name in rule.recipient_kinds:
+            kind = kinds.get(name)
+            if kind is None:
+                raise ConfigError(path, entry, "recipient_kinds", f"unknown kind '{name}' (known: {kinds.known()})")
+            if kind.general:
+                continue
+            if not rule.reader_must_match:
+                raise ConfigError(path, entry, "reader_must_match", f"kind '{name}' goes to its addressed reader "
+                                                                    "alone; the rule must demand that it match")
+            for role in rule.recipients:
+                stray = [c for c in self.concrete_roles(role) if c not in kind.roles]
+                if stray:
+                    raise ConfigError(path, entry, "recipients", f"role '{stray[0]}' may not receive kind '{name}'")
+        for role in rule.recipients:
+            for concrete in self.concrete_roles(role):
+                if kinds.of_role(concrete) is None:
+                    raise ConfigError(path, entry, "recipients", f"role '{concrete}' belongs to no kind of "
+                                                                 f"[kinds.{rule.standard}]; its copies need one")

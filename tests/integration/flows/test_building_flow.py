@@ -65,7 +65,7 @@ def test_schema_invalid_application_is_parked_with_line_and_path(running_hub: Ru
     assert invalid != source
     answer = running_hub.post(invalid)
     assert answer.status == 422 and answer.body["code"] == "schema.invalid"
-    assert "line" in answer.body["detail"] and answer.body["field"]
+    assert "Zeile" in answer.body["detail"] and answer.body["field"]
     parked = running_hub.read_topic(running_hub.catalogue.deadletter, expect=1)
     mine = [r for r in parked if r.value == invalid]
     assert len(mine) == 1

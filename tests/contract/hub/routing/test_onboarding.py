@@ -123,4 +123,14 @@ def test_a_role_without_authority_in_scope_is_named_with_the_municipality(tmp_pa
 def test_a_valid_configuration_reports_what_it_loaded(tmp_path: Path) -> None:
     code, output = _run(Settings().routing_dir, "config", "check")
     assert code == 0, output
-    assert "version 2026-06-30" in output and "Configuration valid." in output
+    assert "Version 2026-06-30" in output and "Konfiguration gültig." in output
+
+
+def test_config_check_lists_the_keys_the_operator_must_confirm(tmp_path: Path) -> None:
+    code, output = _run(Settings().routing_dir, "config", "check")
+    assert code == 0, output
+    listed = output.split("Zu bestätigen:", 1)[1]
+    for key in ("ihk:06411000", "hwk:06412000", "fin:2605", "xga:06000000", "xga:06431000"):
+        assert f"  {key} " in listed, key
+    for confirmed in ("azr:031300", "MELDID:06431002"):
+        assert confirmed not in listed, confirmed

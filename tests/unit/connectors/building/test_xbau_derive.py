@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from connectors.behoerde import Addressee
 from connectors.building.connector import BuildingConnector
 from connectors.secure_xml import parse_secure
 from tests.unit.connectors.building.xbau_support import HEAD, node, nodes, text
@@ -20,7 +21,8 @@ KEEP = ("nachrichtenkopf.g2g/identifikation.nachricht", "referenzAntragsservice"
 def test_a_copy_is_addressed_to_its_recipient(xbau_samples: list[Path], connector: BuildingConnector) -> None:
     for path in xbau_samples:
         original = path.read_bytes()
-        copy = etree.fromstring(connector.read(parse_secure(original, max_bytes=MAX)).derive(AUTHORITY, NAME, ["**"]))
+        reading = connector.read(parse_secure(original, max_bytes=MAX))
+        copy = etree.fromstring(reading.derive(Addressee(key=AUTHORITY, name=NAME), ["**"]))
         source = etree.fromstring(original)
         assert text(copy, f"{HEAD}/leser/kennung") == AUTHORITY
         assert text(copy, f"{HEAD}/leser/name") == NAME
@@ -33,7 +35,7 @@ def test_a_copy_is_addressed_to_its_recipient(xbau_samples: list[Path], connecto
 
 def test_a_copy_keeps_only_its_policys_paths_and_its_reader(antrag: bytes, connector: BuildingConnector) -> None:
     reading = connector.read(parse_secure(antrag, max_bytes=MAX))
-    copy = etree.fromstring(reading.derive(AUTHORITY, NAME, KEEP))
+    copy = etree.fromstring(reading.derive(Addressee(key=AUTHORITY, name=NAME), KEEP))
     source = etree.fromstring(antrag)
     assert text(copy, f"{HEAD}/identifikation.nachricht/nachrichtenUUID") == reading.envelope.message_id
     assert text(copy, f"{HEAD}/leser/kennung") == AUTHORITY  # kept although no policy path names it
@@ -51,14 +53,15 @@ def test_deriving_leaves_the_message_as_received(status: bytes, connector: Build
     tree = parse_secure(status, max_bytes=MAX)
     reading = connector.read(tree)
     before = etree.tostring(tree)
-    first = reading.derive(AUTHORITY, NAME, ["nachrichtenkopf.g2g"])
+    first = reading.derive(Addressee(key=AUTHORITY, name=NAME), ["nachrichtenkopf.g2g"])
     assert etree.tostring(tree) == before
-    assert reading.derive(AUTHORITY, NAME, ["nachrichtenkopf.g2g"]) == first
+    assert reading.derive(Addressee(key=AUTHORITY, name=NAME), ["nachrichtenkopf.g2g"]) == first
     assert not list(etree.fromstring(first).iter(etree.Comment))  # comments are free text; always removed
 
 
 def test_without_a_directory_name_the_key_names_the_reader(status: bytes, connector: BuildingConnector) -> None:
-    copy = etree.fromstring(connector.read(parse_secure(status, max_bytes=MAX)).derive(AUTHORITY, None, ["**"]))
+    reading = connector.read(parse_secure(status, max_bytes=MAX))
+    copy = etree.fromstring(reading.derive(Addressee(key=AUTHORITY, name=None), ["**"]))
     assert text(copy, f"{HEAD}/leser/name") == AUTHORITY  # XBau requires leser/name
 
 

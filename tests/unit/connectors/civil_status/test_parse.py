@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from lxml import etree
 
+from connectors.behoerde import Addressee
 from connectors.civil_status.model import Attribute
 from connectors.errors import ConnectorError, InvalidField, UnknownMessageType, UnsupportedVersion
 from connectors.reading import Reading
@@ -132,7 +133,8 @@ def test_the_standesamt_must_be_keyed_by_its_seats_ags(electronic_request: bytes
 
 
 def test_a_copy_is_addressed_to_its_recipient(electronic_request: bytes, read: Read) -> None:
-    copy = etree.fromstring(read(electronic_request).derive("psw:06431020", "Standesamt Viernheim", ["**"]))
+    copy = etree.fromstring(read(electronic_request).derive(Addressee(key="psw:06431020", name="Standesamt Viernheim"),
+                                                            ["**"]))
     assert text(copy, f"{HEAD}/leser/kennung") == "psw:06431020"
     assert text(copy, f"{HEAD}/leser/name") == "Standesamt Viernheim"
     assert text(copy, f"{HEAD}/autor/kennung") == text(etree.fromstring(electronic_request), f"{HEAD}/autor/kennung")

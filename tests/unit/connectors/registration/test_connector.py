@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from connectors.behoerde import Addressee
 from connectors.reading import Connector, Reading
 from connectors.registration.connector import RegistrationConnector
 from hub.settings import Settings
@@ -85,7 +86,8 @@ def test_summary_names_the_message_and_no_person(read: Read, xmeld_samples: dict
 
 
 def test_derive_readdresses_and_minimises(read: Read, anforderung: bytes) -> None:
-    copy = read(anforderung).derive("bab:06431000", "Kreis Bergstraße", ["nachrichtenkopf/identifikation.nachricht"])
+    copy = read(anforderung).derive(Addressee(key="bab:06431000", name="Kreis Bergstraße"),
+                                    ["nachrichtenkopf/identifikation.nachricht"])
     root = etree.fromstring(copy)
     assert text(root, "nachrichtenkopf/leser/behoerdenkennung/praefix/code") == "bab"
     assert text(root, "nachrichtenkopf/leser/behoerdenkennung/kennung/code") == "06431000"
@@ -98,7 +100,7 @@ def test_derive_readdresses_and_minimises(read: Read, anforderung: bytes) -> Non
 
 def test_derive_keeps_what_the_policy_allows(read: Read, rueckmeldung: bytes) -> None:
     original = etree.fromstring(rueckmeldung)
-    copy = etree.fromstring(read(rueckmeldung).derive("ags:06431011", None, ["**"]))
+    copy = etree.fromstring(read(rueckmeldung).derive(Addressee(key="ags:06431011", name=None), ["**"]))
     assert text(copy, "nachrichtenkopf/leser/behoerdenkennung/kennung/code") == "06431011"
     assert nodes(copy, "nachrichtenkopf/leser/behoerdenname") == []
     assert len(nodes(copy, "//*")) == len(nodes(original, "//*")) - len(nodes(original, "nachrichtenkopf/leser/*")) + 1
@@ -107,7 +109,7 @@ def test_derive_keeps_what_the_policy_allows(read: Read, rueckmeldung: bytes) ->
 
 def test_derive_never_changes_the_original(read: Read, bereitstellung: bytes) -> None:
     reading = read(bereitstellung)
-    reading.derive("bab:06431000", "Kreis Bergstraße", [])
-    again = etree.fromstring(reading.derive("bab:06431000", "Kreis Bergstraße", ["**"]))
+    reading.derive(Addressee(key="bab:06431000", name="Kreis Bergstraße"), [])
+    again = etree.fromstring(reading.derive(Addressee(key="bab:06431000", name="Kreis Bergstraße"), ["**"]))
     original = etree.fromstring(bereitstellung)
     assert [etree.QName(e).localname for e in again] == [etree.QName(e).localname for e in original]

@@ -122,7 +122,7 @@ def test_the_previous_address_key_of_0300_is_named_by_path(anforderung: bytes, s
     with pytest.raises(MissingField) as info:
         _parse(remove(anforderung, PREVIOUS["anmeldung.datenanforderung"].removesuffix("/code")), settings)
     assert info.value.field == "betroffene/wegzugsanschrift/gemeindeschluessel/code"
-    assert "previous" in info.value.detail
+    assert "bisherige Gemeinde" in info.value.detail
 
 
 def test_a_malformed_municipality_key_is_invalid(rueckmeldung: bytes, settings: Settings) -> None:
@@ -156,14 +156,14 @@ def test_persons_with_different_previous_municipalities_are_refused(bereitstellu
     person.addnext(other)
     with pytest.raises(InvalidField) as info:
         _parse(etree.tostring(root), settings)
-    assert "disagree" in info.value.detail
+    assert "verschiedene" in info.value.detail
 
 
 def test_a_new_municipality_only_in_a_non_ags_header_key_is_missing(anforderung: bytes, settings: Settings) -> None:
     with pytest.raises(MissingField) as info:
         _parse(set_text(anforderung, "nachrichtenkopf/autor/behoerdenkennung/praefix/code", "meld"), settings)
     assert info.value.field == "nachrichtenkopf/autor/behoerdenkennung/kennung/code"
-    assert "new (Zuzug)" in info.value.detail
+    assert "neue Gemeinde (Zuzug)" in info.value.detail
 
 
 def test_the_answer_must_refer_to_a_request(bereitstellung: bytes, rueckmeldung: bytes, settings: Settings) -> None:

@@ -71,13 +71,13 @@ def test_handwerk_flag_follows_betriebart(anmeldung_bensheim: bytes) -> None:
 def test_missing_message_id_names_the_field(anmeldung_bensheim: bytes) -> None:
     with pytest.raises(MissingField) as info:
         _parse(_mutate(anmeldung_bensheim, "//x:nachrichtenUUID", "remove"))
-    assert info.value.field == "./nachrichtenkopf/identifikation.nachricht/nachrichtenUUID"
+    assert info.value.field == "nachrichtenkopf/identifikation.nachricht/nachrichtenUUID"
 
 
 def test_missing_municipality_names_record_and_field(anmeldung_bensheim: bytes) -> None:
     with pytest.raises(MissingField) as info:
         _parse(_mutate(anmeldung_bensheim, "//x:satz/*/x:gemeindeSchluessel", "remove"))
-    assert info.value.field == "satz[1]/anmeldung/gemeindeSchluessel/code"
+    assert info.value.field == "satz/anmeldung/gemeindeSchluessel"
     expected_id = text(etree.fromstring(anmeldung_bensheim), "//x:nachrichtenUUID")
     assert info.value.message_id == expected_id
 
@@ -96,12 +96,22 @@ def test_malformed_ags_is_invalid(anmeldung_bensheim: bytes) -> None:
 def test_message_type_must_match_root(anmeldung_bensheim: bytes) -> None:
     with pytest.raises(InvalidField) as info:
         _parse(_mutate(anmeldung_bensheim, "//x:nachrichtentyp/code", "text", "0100"))
-    assert "contradicts" in info.value.detail
+    assert "widerspricht" in info.value.detail
 
 
 def test_unknown_record_kind(anmeldung_bensheim: bytes) -> None:
-    with pytest.raises(UnknownMessageType):
+    with pytest.raises(ConnectorError) as info:
         _parse(_mutate(anmeldung_bensheim, "x:satz/x:anmeldung", "rename", f"{{{NS}}}nachmeldung"))
+    found = {(e.code, e.field) for e in info.value.all_errors}
+    assert ("schema.invalid", "satz/nachmeldung") in found  # not an element a Satz may hold
+    assert ("message.missing_field", "satz") in found  # and the Satz holds none of anmeldung, ummeldung, abmeldung
+
+
+def test_an_unknown_root_kind_is_an_unknown_message_type(anmeldung_bensheim: bytes) -> None:
+    with pytest.raises(UnknownMessageType):
+        _parse(anmeldung_bensheim.replace(b"alg.gewerbemeldung.0300", b"xyz.gewerbemeldung.0300"))
+    with pytest.raises(UnknownMessageType):  # a known kind with another kind's type code
+        _parse(anmeldung_bensheim.replace(b"alg.gewerbemeldung.0300", b"alg.gewerbemeldung.0100"))
 
 
 def test_other_namespace_is_unknown_standard(anmeldung_bensheim: bytes) -> None:
@@ -124,8 +134,8 @@ def test_every_independent_error_is_reported(anmeldung_bensheim: bytes) -> None:
         _parse(broken)
     found = [(type(e).__name__, e.field) for e in info.value.all_errors]
     assert found == [
-        ("InvalidField", "nachrichtenkopf/identifikation.nachricht/erstellungszeitpunkt"),
         ("MissingField", "nachrichtenkopf/leser"),
-        ("InvalidField", "satz[1]/anmeldung/gemeindeSchluessel"),
+        ("InvalidField", "nachrichtenkopf/identifikation.nachricht/erstellungszeitpunkt"),
+        ("InvalidField", "satz/anmeldung/gemeindeSchluessel"),
     ]
     assert all(e.message_id for e in info.value.all_errors)

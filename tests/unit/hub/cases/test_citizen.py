@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.cases.citizen import CitizenView, citizen_view
 from hub.cases.labels import labels
 from hub.cases.timeline import Entry, apply
@@ -32,7 +32,7 @@ def _filed(paths: list[Path], routing: Routing) -> tuple[str, list[Entry]]:
     case_id = ""
     for offset, path in enumerate(paths):
         data = path.read_bytes()
-        event = read_message(data, max_bytes=LIMIT).envelope
+        event = pipeline.read(data, max_bytes=LIMIT).envelope
         case_id = event.case_id
         outs = processor.process(data, ordering_key(event, routing.directory).encode(), [],
                                  Origin("t.ingest", 0, offset), state)

@@ -52,10 +52,11 @@ def test_validate_lists_every_error_and_fails(tmp_path: Path, anmeldung_bensheim
     malformed.write_bytes(anmeldung_bensheim[:500])
     result = CliRunner().invoke(cli, ["validate", str(broken), str(malformed)])
     assert result.exit_code == 1
-    assert "nachrichtenUUID is missing" in result.output
-    assert "gemeindeSchluessel is not an 8-digit AGS" in result.output
-    assert "xml.malformed" in result.output
-    assert "2 of 2 file(s) have errors" in result.output
+    assert "nachrichtenUUID fehlt: Pflichtelement" in result.output
+    assert "andereUUID ist in nachrichtenkopf/identifikation.nachricht nicht erlaubt" in result.output
+    assert "gemeindeSchluessel ist kein achtstelliger Gemeindeschlüssel" in result.output
+    assert "xml.malformed" in result.output and "kein wohlgeformtes XML" in result.output
+    assert "2 von 2 Datei(en) fehlerhaft" in result.output
 
 
 def test_validate_names_the_routing_problem(tmp_path: Path, anmeldung_bensheim: bytes) -> None:

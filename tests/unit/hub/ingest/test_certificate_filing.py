@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.reading import read_message
+from hub import pipeline
 from hub.ingest.ordering import ordering_key
 from hub.ingest.processor import IngestProcessor
 from hub.ingest.records import Origin, Out
@@ -25,7 +25,7 @@ def samples(settings: Settings) -> dict[str, bytes]:
 
 def _process(processor: IngestProcessor, data: bytes, routing: Routing, state: MemoryIngestState,
              offset: int) -> list[Out]:
-    key = ordering_key(read_message(data, max_bytes=LIMIT).envelope, routing.directory).encode()
+    key = ordering_key(pipeline.read(data, max_bytes=LIMIT).envelope, routing.directory).encode()
     return processor.process(data, key, [], Origin("t.civilstatus.ingest", 0, offset), state)
 
 
@@ -35,11 +35,11 @@ def _statuses(outs: list[Out], routing: Routing) -> list[StatusEvent]:
 
 def test_the_delivery_joins_the_case_of_the_request_it_answers(routing: Routing, samples: dict[str, bytes]) -> None:
     request, delivery = samples["02"], samples["03"]
-    keys = {ordering_key(read_message(d, max_bytes=LIMIT).envelope, routing.directory) for d in (request, delivery)}
+    keys = {ordering_key(pipeline.read(d, max_bytes=LIMIT).envelope, routing.directory) for d in (request, delivery)}
     assert len(keys) == 1  # one applicant: one partition, so the request is known before its delivery
     processor, state = IngestProcessor(routing, max_bytes=LIMIT), MemoryIngestState()
-    request_case = read_message(request, max_bytes=LIMIT).envelope.case_id
-    provisional = read_message(delivery, max_bytes=LIMIT).envelope.case_id
+    request_case = pipeline.read(request, max_bytes=LIMIT).envelope.case_id
+    provisional = pipeline.read(delivery, max_bytes=LIMIT).envelope.case_id
     assert provisional != request_case  # the delivery alone does not say which case it belongs to
     _process(processor, request, routing, state, 0)
     outs = _process(processor, delivery, routing, state, 1)
@@ -48,7 +48,7 @@ def test_the_delivery_joins_the_case_of_the_request_it_answers(routing: Routing,
         {request_case, provisional}
     pointer = [s for s in statuses if s.case_id == provisional]
     assert len(pointer) == 1 and request_case in (pointer[0].reason or "")  # the Standesamt's answer points on
-    portal = read_message(request, max_bytes=LIMIT).envelope.author
+    portal = pipeline.read(request, max_bytes=LIMIT).envelope.author
     copies = [o for o in outs if o.topic == routing.catalogue.delivery]
     assert [o.key.decode() for o in copies] == [portal] and copies[0].value == delivery
     again = _process(processor, delivery, routing, state, 1)  # processed again after a crash: the same filing
@@ -68,7 +68,7 @@ def test_a_delivery_from_a_standesamt_not_asked_is_parked(routing: Routing, samp
     processor, state = IngestProcessor(routing, max_bytes=LIMIT), MemoryIngestState()
     _process(processor, samples["02"], routing, state, 0)
     other = samples["03"].replace(b"06431002", b"06431020")  # the same delivery, as if from Standesamt Viernheim
-    assert read_message(other, max_bytes=LIMIT).envelope.author == "psw:06431020"
+    assert pipeline.read(other, max_bytes=LIMIT).envelope.author == "psw:06431020"
     outs = _process(processor, other, routing, state, 1)
     parked = [o for o in outs if o.topic == routing.catalogue.deadletter]
     record = from_headers(parked[0].headers, DEADLETTER_HEADER, DeadLetter)

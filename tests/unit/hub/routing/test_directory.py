@@ -100,3 +100,51 @@ def test_authority_serving_nothing_in_the_directory_is_refused(tmp_path: Path, s
         Directory.load(path, codelist_dir(settings))
     message = str(info.value)
     assert str(path) in message and "ihk:09162000" in message and "'serves'" in message
+
+
+def _directory_with(tmp_path: Path, settings: Settings, entry: str) -> Directory:
+    path = tmp_path / "authorities.toml"
+    path.write_text((settings.routing_dir / "authorities.toml").read_text() + entry, encoding="utf-8")
+    return Directory.load(path, codelist_dir(settings))
+
+
+def test_an_authority_is_found_by_any_of_its_identifiers(tmp_path: Path, settings: Settings) -> None:
+    directory = _directory_with(tmp_path, settings, """
+[[authority]]
+key = "xga:064310000001"
+codelist = "urn:xoev-de:xgewerbeanzeige:codeliste:weiterekommunikationspartner"
+name = "Beispiel-Berufsgenossenschaft"
+role = "dguv"
+serves = ["06431"]
+identifiers = [{ key = "dgu:0643100", codelist = "urn:example:dguv-kennung", codelist_version = "1" }]
+""")
+    by_own, by_other = directory.authority("xga:064310000001"), directory.authority("dgu:0643100")
+    assert by_own is not None and by_own is by_other
+    assert by_own.keys == ("xga:064310000001", "dgu:0643100")
+    assert directory.authority("dgu:0643199") is None
+
+
+def test_an_identifier_used_twice_is_refused(tmp_path: Path, settings: Settings) -> None:
+    with pytest.raises(ConfigError) as info:
+        _directory_with(tmp_path, settings, """
+[[authority]]
+key = "xga:064310000002"
+name = "Doppelt"
+role = "dguv"
+serves = ["06431"]
+identifiers = [{ key = "ihk:06411000" }]
+""")
+    assert "ihk:06411000" in str(info.value) and "'identifiers'" in str(info.value)
+
+
+def test_the_foreigners_office_is_known_by_its_abhkennung(routing: Routing) -> None:
+    office = routing.directory.authority("azr:031300")
+    assert office is not None and office.role == "auslaenderbehoerde" and not office.provisional
+    assert (office.codelist, office.codelist_version) == ("urn:de:xauslaender:codelist:abhkennung", "64.0")
+    assert routing.directory.responsible("auslaenderbehoerde", "06431020") == office
+
+
+def test_keys_the_project_chose_itself_are_marked(routing: Routing) -> None:
+    provisional = {a.role for a in routing.directory.authorities.values() if a.provisional}
+    assert {"ihk", "hwk", "finanzamt", "statistik", "gewerbeaufsicht"} <= provisional
+    assert not any(a.provisional for a in routing.directory.roles["gewerbeamt"])

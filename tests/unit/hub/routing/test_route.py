@@ -19,9 +19,9 @@ from topics.catalogue import KAFKA_OUTBOUND
 from topics.envelope import Envelope
 
 
-def _event(data: bytes, **changes: object) -> Envelope:
+def _event(data: bytes, attributes: dict[str, str] | None = None, **changes: object) -> Envelope:
     event = pipeline.read(data, max_bytes=1_000_000).envelope
-    return event.model_copy(update=changes)
+    return event.model_copy(update={**changes, "attributes": {**event.attributes, **(attributes or {})}})
 
 
 def _route(event: Envelope, routing: Routing) -> dict[str, str]:
@@ -129,7 +129,7 @@ def test_broken_toml_is_a_config_error(tmp_path: Path, routing: Routing) -> None
 def test_reader_without_a_stream_for_the_standard_is_refused(anmeldung_bensheim: bytes, routing: Routing) -> None:
     with pytest.raises(NoRecipient) as info:
         _route(_event(anmeldung_bensheim, reader="ags:06431020"), routing)
-    assert info.value.field == "reader" and "no XGewerbeanzeige stream" in info.value.detail
+    assert info.value.field == "reader" and "keinen XGewerbeanzeige-Strom" in info.value.detail
 
 
 def test_receiving_roles_cover_rule_roles_and_declared_extras(routing: Routing) -> None:

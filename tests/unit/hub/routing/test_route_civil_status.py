@@ -162,8 +162,8 @@ def test_route_explain_names_why_a_request_would_be_parked(samples: dict[str, by
     result = CliRunner().invoke(cli, ["route", "--explain", str(message)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert "XPersonenstand 26.11 081032" in lines[1] and "to psw:06431002" in lines[1]
-    assert lines[2].startswith("  parked: routing.place_of_other_authority: Die Nachricht ist an Standesamt Bensheim")
+    assert "XPersonenstand 26.11 081032" in lines[1] and "an psw:06431002" in lines[1]
+    assert lines[2].startswith("  geparkt: routing.place_of_other_authority: Die Nachricht ist an Standesamt Bensheim")
     assert "Standesamt Heppenheim (psw:06431011)" in lines[2]
 
 
