@@ -59,3 +59,16 @@ def without(data: bytes, *xpaths: str) -> bytes:
 def in_namespace(data: bytes, namespace: str) -> bytes:
     """The message with the XGewerbeanzeige 2.1 namespace replaced by `namespace` (e.g. XGewerbeordnung 1.6)."""
     return data.replace(XGA_21.encode(), namespace.encode())
+
+
+def naming_previous_location(data: bytes, ags: str) -> bytes:
+    """The notification naming `ags` as the municipality of the business's previous location (see the trade
+    version table's previous_location)."""
+    root = etree.fromstring(data)
+    ns = etree.QName(root).namespace
+    record = nodes(root, "x:satz/*")[0]
+    place = etree.SubElement(record, f"{{{ns}}}bisherigeBetriebsstaette")
+    key = etree.SubElement(place, f"{{{ns}}}gemeindeSchluessel",
+                           listURI="urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags")
+    etree.SubElement(key, "code").text = ags
+    return _bytes(root)
