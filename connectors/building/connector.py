@@ -10,6 +10,7 @@ from lxml import etree
 from connectors.behoerde import Addressee
 from connectors.building.citizen import citizen_facts
 from connectors.building.model import NAMESPACE_FAMILY, STANDARD, XBauNachricht
+from connectors.building.municipality import building_authority
 from connectors.building.parse import parse_xbau
 from connectors.building.portal import portal_label
 from connectors.g2g import derive
@@ -24,17 +25,30 @@ def case_id(nachricht: XBauNachricht) -> str:
     return case_id_for(STANDARD, nachricht.case_reference)
 
 
+# Envelope attributes a correlator matches (references normalised: UUIDs in lower case).
+REFERENZ = "referenz"  # the application's referenzAntragsservice, its own or its bezug/referenz
+VORGANG = "vorgang"  # bezug/vorgang: the Aktenzeichen the message names
+AKTENZEICHEN = "aktenzeichen"  # the Aktenzeichen a 1121 announces for the application
+BEZUG_NACHRICHT = "bezug_nachricht"  # bezug/bezugNachricht/nachrichtenUUID: the message answered
+BAUAUFSICHT = "bauaufsicht"  # the building authority among autor and leser (Aktenzeichen are unique within it)
+ANNOUNCES_AKTENZEICHEN = "prozessnachrichten.aktenzeichen"
+
+
 def attributes(nachricht: XBauNachricht) -> dict[str, str]:
-    """Routing and portal facts: references, file number, answered message, AGS source and the 1170 status."""
-    facts = {
-        "referenz": nachricht.case_reference,
-        "referenz_quelle": nachricht.referenz_quelle,
-        "ags_quelle": nachricht.ags_quelle,
-    }
+    """Routing, correlation and portal facts: references, Aktenzeichen, answered message, building authority, AGS
+    source and the 1170 status."""
+    facts: dict[str, str] = {"referenz_quelle": nachricht.referenz_quelle, "ags_quelle": nachricht.ags_quelle}
+    if nachricht.referenz:
+        facts[REFERENZ] = nachricht.referenz
     if nachricht.aktenzeichen:
-        facts["aktenzeichen"] = nachricht.aktenzeichen
+        facts[VORGANG] = nachricht.aktenzeichen
+        if nachricht.kind == ANNOUNCES_AKTENZEICHEN:
+            facts[AKTENZEICHEN] = nachricht.aktenzeichen
     if nachricht.bezug and nachricht.bezug.bezug_nachricht_uuid:
-        facts["bezug_nachricht"] = nachricht.bezug.bezug_nachricht_uuid
+        facts[BEZUG_NACHRICHT] = nachricht.bezug.bezug_nachricht_uuid
+    authority = building_authority((nachricht.autor, nachricht.leser))
+    if authority is not None:
+        facts[BAUAUFSICHT] = authority.kennung
     if nachricht.bezug and nachricht.bezug.bezug_nachrichtentyp:
         facts["bezug_nachrichtentyp"] = nachricht.bezug.bezug_nachrichtentyp
     label = portal_label(nachricht)

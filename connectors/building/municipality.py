@@ -63,6 +63,11 @@ def ags_from_key(key: str, field: str) -> str:
     raise InvalidField(f"{field} {key!r} ist weder Gemeinde- noch Regionalschlüssel einer Bauaufsicht", field=field)
 
 
+def building_authority(parties: Iterable[Behoerde]) -> Behoerde | None:
+    """The first party whose DVDV prefix is a building authority's, or None."""
+    return next((p for p in parties if p.praefix.lower() in BUILDING_AUTHORITY_PREFIXES), None)
+
+
 def authority_ags(parties: Iterable[tuple[str, Behoerde]]) -> str:
     """The AGS of the building authority among (header path, authority) pairs; MissingField when there is none."""
     for where, party in parties:

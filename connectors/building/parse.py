@@ -38,11 +38,13 @@ from connectors.errors import (
 from connectors.findings import Findings
 from connectors.g2g import HEAD, IDENT
 from connectors.local_names import child, required, text, timestamp
+from connectors.references import normalised
 from connectors.secure_xml import local_name, namespace
 
 STATUS_MESSAGE = "prozessnachrichten.statusFuerAntragsportal"
 _ROOT = re.compile(r"^(?P<kind>[A-Za-z][\w.]*?)\.(?P<code>\d{4})$")
 _BEZUG_PARTS = ("referenz", "vorgang", "bezugNachricht")
+REFERENZ_ANTRAGSSERVICE = "referenzAntragsservice/referenzAntragsservice"
 
 
 def check_namespace(root: etree._Element) -> None:
@@ -87,10 +89,11 @@ def bezug(root: etree._Element) -> Bezug | None:
         return None
     if not any(child(node, part) is not None for part in _BEZUG_PARTS):
         node = child(node, "mitAktenzeichen")
+    referenz, answered = text(node, "referenz"), text(node, "bezugNachricht/nachrichtenUUID")
     return Bezug(
-        referenz=text(node, "referenz"),
+        referenz=normalised(referenz) if referenz else None,
         vorgang=text(node, "vorgang"),
-        bezug_nachricht_uuid=text(node, "bezugNachricht/nachrichtenUUID"),
+        bezug_nachricht_uuid=normalised(answered) if answered else None,
         bezug_nachrichtentyp=text(node, "bezugNachricht/nachrichtentyp/code"),
     )
 
@@ -123,7 +126,7 @@ def parse_xbau(tree: etree._ElementTree, shared_dir: Path) -> XBauNachricht:
         raise
     kind, code = message_type(root)
     errors = Findings()
-    message_id = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtenUUID", ""))
+    message_id = errors.attempt(lambda: normalised(required(root, f"{IDENT}/nachrichtenUUID", "")))
     typ = errors.attempt(lambda: required(root, f"{IDENT}/nachrichtentyp/code", ""))
     if typ is not None and typ != code:
         errors.add(InvalidField(f"nachrichtentyp {typ} widerspricht dem Wurzelelement {local_name(root)}",
@@ -146,7 +149,7 @@ def parse_xbau(tree: etree._ElementTree, shared_dir: Path) -> XBauNachricht:
             erstellungszeitpunkt=created,
             autor=autor,
             leser=leser,
-            referenz_antragsservice=text(root, "referenzAntragsservice/referenzAntragsservice"),
+            referenz_antragsservice=normalised(own) if (own := text(root, REFERENZ_ANTRAGSSERVICE)) else None,
             bezug=bezug(root),
             gemeinde_ags=found[0],
             ags_quelle=found[1],

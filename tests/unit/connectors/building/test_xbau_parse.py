@@ -57,8 +57,11 @@ def test_every_sample_is_read_with_its_own_values(xbau_samples: list[Path], conn
         assert event.ags == _expected_ags(root)
         attributes = event.attributes
         assert attributes["referenz"] == _reference(root)
-        assert attributes.get("aktenzeichen", "") == text(root, f"{BEZUG}/vorgang")
+        assert attributes.get("vorgang", "") == text(root, f"{BEZUG}/vorgang")
+        announced = text(root, f"{BEZUG}/vorgang") if kind == "prozessnachrichten.aktenzeichen" else ""
+        assert attributes.get("aktenzeichen", "") == announced
         assert attributes.get("bezug_nachricht", "") == text(root, f"{BEZUG}/bezugNachricht/bn:nachrichtenUUID")
+        assert attributes["bauaufsicht"] == next(k for k in (event.author, event.reader) if k.startswith("bab:"))
         assert ("status_code" in attributes) == (code == "1170")
         assert attributes.get("status_code", "") == text(root, "/*/statusAntragsportal/code")
 
@@ -95,7 +98,32 @@ def test_a_message_without_reference_opens_a_case_of_its_own(
     event = _read(connector, etree.tostring(root)).envelope
     own = text(root, f"{IDENT}/nachrichtenUUID")
     assert event.case_id == case_id_for("XBau", own)
-    assert event.attributes["referenz"] == own and event.attributes["referenz_quelle"] == "nachrichtenUUID"
+    assert "referenz" not in event.attributes and event.attributes["referenz_quelle"] == "nachrichtenUUID"
+    assert event.attributes["vorgang"] == event.attributes["aktenzeichen"] == text(root, f"{BEZUG}/vorgang")
+
+
+def test_references_are_normalised_so_uuids_match_whatever_their_case(
+    aktenzeichen: bytes, status: bytes, connector: BuildingConnector,
+) -> None:
+    for data in (aktenzeichen, status):
+        root = etree.fromstring(data)
+        as_sent = _read(connector, data).envelope
+        node(root, f"{BEZUG}/referenz").text = text(root, f"{BEZUG}/referenz").upper()
+        node(root, f"{IDENT}/nachrichtenUUID").text = text(root, f"{IDENT}/nachrichtenUUID").upper()
+        shouted = _read(connector, etree.tostring(root)).envelope
+        assert shouted.attributes["referenz"] == as_sent.attributes["referenz"] == _reference(etree.fromstring(data))
+        assert shouted.case_id == as_sent.case_id and shouted.message_id == as_sent.message_id
+
+
+def test_a_status_naming_only_the_aktenzeichen_carries_it_for_correlation(
+    status: bytes, connector: BuildingConnector,
+) -> None:
+    root = etree.fromstring(status)
+    remove(root, f"{BEZUG}/referenz")
+    event = _read(connector, etree.tostring(root)).envelope
+    assert "referenz" not in event.attributes and "aktenzeichen" not in event.attributes  # a 1170 announces none
+    assert event.attributes["vorgang"] == text(root, f"{BEZUG}/vorgang")
+    assert event.attributes["bauaufsicht"] == event.author
 
 
 def test_the_application_names_the_plots_municipality(antrag: bytes, connector: BuildingConnector) -> None:
