@@ -45,12 +45,12 @@ def summary(meldung: Meldenachricht) -> dict[str, str]:
     """What `hub validate` prints: no personal data, only what identifies the message and how far it was checked."""
     return {
         "nachrichtentyp": f"{meldung.nachrichtentyp} {meldung.root_element} (XMeld {meldung.version})",
-        "kind": meldung.kind,
-        "vorherige_gemeinde": meldung.vorherige_gemeinde,
-        "neue_gemeinde": meldung.neue_gemeinde,
+        "art": meldung.kind,
+        "bisherige Gemeinde": meldung.vorherige_gemeinde,
+        "neue Gemeinde": meldung.neue_gemeinde,
         "autor": meldung.autor.dvdv,
         "leser": meldung.leser.dvdv,
-        "validation_scope": meldung.validation_scope,
+        "prüfumfang": meldung.validation_scope,
     }
 
 

@@ -21,13 +21,16 @@ from connectors.errors import (
     UnsupportedVersion,
 )
 from connectors.findings import Findings
+from connectors.references import normalised
 from connectors.registration.errors import SchemaUnavailable
+from connectors.registration.lenient import lenient_parts
 from connectors.registration.model import Meldenachricht, is_xmeld_namespace
 from connectors.registration.paths import described, display, select, texts
 from connectors.registration.schema import Schema, load_schema
-from connectors.registration.validate import SCOPE, validate
+from connectors.registration.strict import compiled, strict_findings
 from connectors.registration.versions import VERSIONS, MessageSpec, VersionSpec, VersionTable, version_for_namespace
 from connectors.secure_xml import local_name, namespace
+from connectors.xsd import raise_findings
 
 _AGS = re.compile(r"\d{8}")
 
@@ -123,6 +126,15 @@ class _Extract:
         return next((self.time(p) for p in paths if select(self.root, p, self.uri)), None)
 
 
+def scope(spec: VersionSpec, lenient: dict[str, list[str]]) -> str:
+    """What `hub validate` says about how far the message was checked."""
+    checked = f"streng geprüft gegen die XSDs von XMeld {spec.version} und die xinneres-Module"
+    if not lenient:
+        return checked
+    parts = "; ".join(f"{', '.join(paths)} ({module})" for module, paths in lenient.items())
+    return f"{checked}; nachsichtig geprüft, weil die Module fehlen: {parts}"
+
+
 def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
                          versions: VersionTable = VERSIONS) -> Meldenachricht:
     """Extract routing, correlation and status facts from a securely parsed XMeld message of a known type.
@@ -133,24 +145,25 @@ def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
     root = tree.getroot()
     spec, message = recognise(root, versions)
     schema = schema_for(spec, shared_dir)
+    strict = compiled(spec, shared_dir)
     kopf, handler, element = spec.kopf, message.handler, local_name(root)
     read = _Extract(root, spec)
+    sent_id = next(iter(texts(root, kopf.message_id, spec.namespace)), None)
+    raise_findings(strict_findings(tree, strict.schema), normalised(sent_id) if sent_id else None)
     findings = Findings()
-    message_id = findings.attempt(lambda: read.required(kopf.message_id))
+    message_id = findings.attempt(lambda: normalised(read.required(kopf.message_id)))
     typ = findings.attempt(lambda: read.required(kopf.message_type))
     if typ is not None and typ != message.code:
         other = spec.element_for_code(typ)
         findings.add(InvalidField(
             f"nachrichtentyp {typ} widerspricht dem Wurzelelement {element}, das in XMeld {spec.version} "
             f"{message.code} ist" + (f"; {typ} ist {other}" if other else ""), field=display(kopf.message_type)))
-    for problem in validate(root, schema, spec.version):
-        findings.add(problem)
     created = findings.attempt(lambda: read.time(kopf.created))
     autor = findings.attempt(lambda: read.behoerde(kopf.author))
     leser = findings.attempt(lambda: read.behoerde(kopf.reader))
     previous = findings.attempt(lambda: read.ags(handler.previous_ags, "bisherige Gemeinde (Wegzug)"))
     new = findings.attempt(lambda: read.ags(handler.new_ags, "neue Gemeinde (Zuzug)"))
-    reference = findings.attempt(lambda: read.required(handler.reference))
+    reference = findings.attempt(lambda: normalised(read.required(handler.reference)))
     if handler.reference_type and handler.reference_to:
         expected = {name: code for code, name in schema.codes(spec.message_code_list).items()}.get(handler.reference_to)
         named = findings.attempt(lambda: read.required(str(handler.reference_type)))
@@ -165,7 +178,7 @@ def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
             nachrichten_uuid=message_id, nachrichtentyp=message.code, root_element=element, kind=message.kind,
             version=spec.version, erstellungszeitpunkt=created, ereigniszeitpunkt=occurred, autor=autor,
             leser=leser, vorherige_gemeinde=previous, neue_gemeinde=new, case_reference=reference,
-            validation_scope=SCOPE,
+            validation_scope=scope(spec, lenient_parts(root, schema, strict.stand_ins)),
         )
     except ValidationError as exc:
         first = exc.errors()[0]

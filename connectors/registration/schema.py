@@ -1,9 +1,9 @@
 """The content models XMeld's own XSDs define, scanned once per process with lxml (no network, nothing fetched).
 
-XMeld imports its xinneres and XÖV modules by remote URL, so lxml cannot compile the schema offline. This module reads
-the local files instead, following xs:include, and turns XMeld's own declarations into particles (sequence, choice,
-element with occurrences), attributes and code lists. Types from the unavailable modules become `External`: the
-validator checks such elements for presence only.
+This module reads XMeld's files, following xs:include, and turns its own declarations into particles (sequence,
+choice, element with occurrences), attributes and code lists: the version table is checked against them, and they
+tell which parts of a message are typed by an imported module (`External`), e.g. one that had to be stood in for.
+Validation itself is strict.py's.
 """
 
 from __future__ import annotations

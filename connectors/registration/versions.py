@@ -64,12 +64,14 @@ class MessageSpec:
 
 @dataclass(frozen=True)
 class VersionSpec:
-    """One XMeld version: namespace, entry XSD (below the shared folder), header layout and readable messages."""
+    """One XMeld version: namespace, entry XSD (below the shared folder), the folders holding the modules it imports
+    (looked up by file name), header layout and readable messages."""
 
     version: str
     namespace: str
     schema: tuple[str, ...]
     messages: Mapping[str, MessageSpec]
+    modules: tuple[tuple[str, ...], ...] = ()
     message_code_list: str = "Code.XMeld.Nachrichten"  # the xmeld-codes.xsd type enumerating the type codes
     kopf: Kopf = field(default_factory=Kopf)
 
@@ -101,6 +103,9 @@ XMELD_2_4_3 = VersionSpec(
     version="2.4.3",
     namespace="http://www.osci.de/xmeld243",
     schema=("xoev", "xmeld", "xinneres.xmeld.xsd"),
+    # xinneres modules in the versions 2.4.3 imports; latinchars.xsd and xoev-code.xsd, which they import by relative
+    # name, are the copies shipped with XBau 2.6
+    modules=(("xoev", "xinneres"), ("xoev", "xbau-2.6")),
     messages=MappingProxyType({
         # Zuzugsmeldebehörde → Wegzugsmeldebehörde: request for the pre-filled registration form. The new municipality
         # is only the requesting authority (autor); the body carries the Wegzugsanschrift.

@@ -11,7 +11,7 @@ from connectors.behoerde import Addressee
 from connectors.reading import Connector, Reading
 from connectors.registration.connector import RegistrationConnector
 from hub.settings import Settings
-from tests.unit.connectors.registration.xmeld_support import nodes, text
+from tests.unit.connectors.registration.xmeld_support import nodes, set_text, text
 from topics.envelope import case_id_for
 
 Read = Callable[[bytes], Reading]
@@ -56,6 +56,18 @@ def test_request_and_answer_share_one_case(read: Read, anforderung: bytes, berei
         case_id_for("XMeld", request_id)
 
 
+def test_a_reference_in_upper_case_still_joins_the_requests_case(read: Read, anforderung: bytes,
+                                                                bereitstellung: bytes) -> None:
+    """UUIDs are case-insensitive: a 0301 naming the 0300's nachrichtenUUID in upper case answers the same 0300."""
+    request_id = text(etree.fromstring(anforderung), f"{HEAD}/nachrichtenUUID")
+    shouted = set_text(bereitstellung, "x:ursprungsnachricht/nachrichtenUUID", request_id.upper())
+    assert request_id.upper().encode() in shouted and request_id != request_id.upper()
+    assert read(shouted).envelope.case_id == read(anforderung).envelope.case_id
+    upper_request = set_text(anforderung, f"{HEAD}/nachrichtenUUID", request_id.upper())
+    assert read(upper_request).envelope.case_id == read(anforderung).envelope.case_id
+    assert read(upper_request).envelope.message_id == request_id
+
+
 def test_rueckmeldung_carries_no_reference_to_the_request(read: Read, anforderung: bytes,
                                                           rueckmeldung: bytes) -> None:
     """XMeld 2.4.3 gives 0201 no bezug to 0300/0301; it opens its own case, named after its own nachrichtenUUID."""
@@ -74,10 +86,10 @@ def test_summary_names_the_message_and_no_person(read: Read, xmeld_samples: dict
     for kind, data in xmeld_samples.items():
         reading = read(data)
         root = etree.fromstring(data)
-        assert reading.summary["kind"] == kind
-        assert reading.summary["vorherige_gemeinde"] == reading.envelope.attributes["vorherige_gemeinde"]
-        assert reading.summary["neue_gemeinde"] == reading.envelope.ags
-        assert "xinneres" in reading.summary["validation_scope"]
+        assert reading.summary["art"] == kind
+        assert reading.summary["bisherige Gemeinde"] == reading.envelope.attributes["vorherige_gemeinde"]
+        assert reading.summary["neue Gemeinde"] == reading.envelope.ags
+        assert "streng geprüft" in reading.summary["prüfumfang"] and "xinneres" in reading.summary["prüfumfang"]
         shown = " ".join(reading.summary.values()) + reading.envelope.model_dump_json()
         personal = {str(n.text).strip() for name in PERSONAL for n in nodes(root, f"//*[local-name()='{name}']")
                     if n.text and len(n.text.strip()) > 3}  # shorter ones (house numbers) occur in any timestamp

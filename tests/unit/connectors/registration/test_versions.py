@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,8 @@ def fake_shared(settings: Settings, request_sample: bytes, tmp_path_factory: pyt
         content = re.sub(rf'value="{code}">(\s*<xs:annotation>\s*<xs:appinfo>\s*<wertErsteBeschreibungsspalte>)'
                          rf"{re.escape(element)}<", rf'value="{FAKE_CODE}">\g<1>{renamed}<', content)
         (target / xsd.name).write_text(content, encoding="utf-8")
+    for folder in VERSIONS[version].modules:  # the modules the version imports, as they are
+        shutil.copytree(settings.shared_dir.joinpath(*folder), shared.joinpath(*folder), dirs_exist_ok=True)
     return shared
 
 
@@ -78,6 +81,7 @@ def _fake_table(request_sample: bytes, code: str = FAKE_CODE) -> VersionTable:
         version=FAKE_VERSION,
         namespace=FAKE_NAMESPACE,
         schema=("xoev", "xmeld999", current.schema[-1]),
+        modules=current.modules,
         messages={element.replace(current.messages[element].code, FAKE_CODE):
                   dataclasses.replace(current.messages[element], code=code)},
     )
