@@ -13,47 +13,17 @@ from connectors.errors import SchemaNotInstalled, SchemaViolation, UnsupportedVe
 from connectors.reading import Reading
 from connectors.secure_xml import parse_secure
 from connectors.trade.connector import TradeConnector
-from connectors.xsd import XS
 from hub import pipeline
 from hub.pipeline import Routing
 from hub.routing.route import route
 from hub.settings import Settings
 from tests.support.trade_variants import in_namespace, without
-
-XGEWO_16 = "http://www.xgewerbeordnung.de/spezifikation/xga/1.6"
-BAUKASTEN = "http://www.xgewerbeordnung.de/spezifikation/baukasten/1.6"
-BAUKASTEN_URL = "http://www.xgewerbeordnung.de/spezifikation/baukasten/1.6/xgewo-baukasten.xsd"
-
-# A tiny stand-in for the official files (which may not be distributed): the message roots of three kinds, a header
-# and one or more Satz records in the message namespace, their content from a Baukasten module imported by URL.
-MESSAGES = f"""<xs:schema xmlns:xs="{XS}" xmlns:bk="{BAUKASTEN}" targetNamespace="{XGEWO_16}"
-    xmlns:xga="{XGEWO_16}" elementFormDefault="qualified">
-  <xs:import namespace="{BAUKASTEN}" schemaLocation="{BAUKASTEN_URL}"/>
-  <xs:complexType name="Gewerbemeldung">
-    <xs:sequence>
-      <xs:element name="nachrichtenkopf" type="bk:Inhalt"/>
-      <xs:element name="satz" type="bk:Inhalt" maxOccurs="unbounded"/>
-    </xs:sequence>
-    <xs:anyAttribute processContents="skip"/>
-  </xs:complexType>
-  <xs:element name="alg.gewerbemeldung.0300" type="xga:Gewerbemeldung"/>
-  <xs:element name="sta.gewerbemeldung.0100" type="xga:Gewerbemeldung"/>
-</xs:schema>"""
-MODULE = f"""<xs:schema xmlns:xs="{XS}" targetNamespace="{BAUKASTEN}">
-  <xs:complexType name="Inhalt">
-    <xs:sequence><xs:any processContents="skip" minOccurs="1" maxOccurs="unbounded"/></xs:sequence>
-  </xs:complexType>
-</xs:schema>"""
+from tests.support.xgewo_schemas import XGEWO_16, install_xgewerbeordnung_16
 
 
 @pytest.fixture
 def schema_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "schemas" / "XGewerbeordnung" / "1.6"
-    module = folder / "www.xgewerbeordnung.de" / "spezifikation" / "baukasten" / "1.6"
-    module.mkdir(parents=True)
-    (folder / "xgewo-nachrichten.xsd").write_text(MESSAGES, encoding="utf-8")
-    (module / "xgewo-baukasten.xsd").write_text(MODULE, encoding="utf-8")
-    return tmp_path / "schemas"
+    return install_xgewerbeordnung_16(tmp_path / "schemas")
 
 
 @pytest.fixture(scope="module")

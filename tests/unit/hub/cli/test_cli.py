@@ -10,7 +10,9 @@ from click.testing import CliRunner
 from lxml import etree
 
 from hub.cli.main import cli
-from hub.settings import Settings
+from hub.settings import Settings, get_settings
+from tests.support.trade_variants import in_namespace
+from tests.support.xgewo_schemas import XGEWO_16, install_xgewerbeordnung_16
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -74,3 +76,24 @@ def test_validate_recognises_every_shared_sample(settings: Settings) -> None:
     assert result.output.count("Ergebnis:       gültig") == len(samples)
     for standard in ("XGewerbeanzeige", "XBau", "XMeld", "XPersonenstand"):
         assert f"Standard:       {standard}" in result.output
+
+
+def test_validate_names_the_setting_for_xgewerbeordnung_and_uses_installed_schemas(
+    tmp_path: Path, anmeldung_bensheim: bytes, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    message = tmp_path / "xgewo.xml"
+    message.write_bytes(in_namespace(anmeldung_bensheim, XGEWO_16))
+    monkeypatch.delenv("HUB_SCHEMA_DIR", raising=False)
+    get_settings.cache_clear()
+    try:
+        missing = CliRunner().invoke(cli, ["validate", str(message)])
+        assert missing.exit_code == 1
+        assert "schema.not_installed: XGewerbeordnung 1.6 erkannt, Schema nicht installiert" in missing.output
+        assert "HUB_SCHEMA_DIR" in missing.output
+        monkeypatch.setenv("HUB_SCHEMA_DIR", str(install_xgewerbeordnung_16(tmp_path / "schemas")))
+        get_settings.cache_clear()
+        installed = CliRunner().invoke(cli, ["validate", str(message)])
+    finally:
+        get_settings.cache_clear()
+    assert installed.exit_code == 0, installed.output
+    assert "Standard:       XGewerbeordnung 1.6" in installed.output and "Ergebnis:       gültig" in installed.output
