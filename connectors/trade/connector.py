@@ -13,7 +13,7 @@ from connectors.secure_xml import namespace
 from connectors.trade.derive import derive
 from connectors.trade.model import Gewerbemeldung
 from connectors.trade.parse import parse_gewerbemeldung
-from connectors.trade.versions import is_trade_namespace
+from connectors.trade.versions import XGEWERBEANZEIGE, is_trade_namespace
 from topics.envelope import RECIPIENT_KIND, Envelope, case_id_for
 
 # Envelope attributes of trade messages: routing facts, and what correlation needs to judge a business's move.
@@ -40,10 +40,10 @@ def to_envelope(meldung: Gewerbemeldung) -> Envelope:
     """Map a parsed Gewerbemeldung onto the hub's event envelope."""
     first = meldung.meldungen[0]
     betrieb = first.gewerbebetrieb_id
-    # One case per business and standard family: every notification of a Gewerbebetrieb joins its case.
+    # One case per business, whichever of the two standards notifies it: every notification joins its case.
     case_key = f"betrieb:{betrieb}" if betrieb else meldung.nachrichten_uuid
     return Envelope(
-        case_id=case_id_for(meldung.standard, case_key),
+        case_id=case_id_for(XGEWERBEANZEIGE, case_key),
         message_id=meldung.nachrichten_uuid,
         standard=meldung.standard,
         version=meldung.version,

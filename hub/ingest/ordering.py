@@ -20,6 +20,7 @@ PARTY_ORDERED: Mapping[str, str] = {
 # Standards ordered by a fact of the message, when it carries it.
 ATTRIBUTE_ORDERED: Mapping[str, str] = {
     "XGewerbeanzeige": "gewerbebetrieb_id",  # every notification of one business, wherever it is filed
+    "XGewerbeordnung": "gewerbebetrieb_id",
     "XPersonenstand": "antragsteller_sha256",  # an applicant's requests, and the deliveries answering them
 }
 

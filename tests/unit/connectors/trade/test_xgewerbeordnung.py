@@ -14,6 +14,7 @@ from connectors.reading import Reading
 from connectors.secure_xml import parse_secure
 from connectors.trade.connector import TradeConnector
 from hub import pipeline
+from hub.ingest.ordering import ordering_key
 from hub.pipeline import Routing
 from hub.routing.route import route
 from hub.settings import Settings
@@ -95,3 +96,12 @@ def test_copies_address_the_recipient_by_the_code_list_of_its_key(
         Addressee(key="azr:031300", name="Ausländerbehörde", codelist="urn:de:xauslaender:codelist:abhkennung",
                   codelist_version="64.0"), ["**"])
     assert b'listURI="urn:de:xauslaender:codelist:abhkennung"' in copy and b'listVersionID="64.0"' in copy
+
+
+def test_a_business_keeps_its_case_and_order_across_both_standards(
+    gewerbeordnung: bytes, anmeldung_bensheim: bytes, settings: Settings, schema_dir: Path, routing: Routing,
+) -> None:
+    successor = _read(gewerbeordnung, settings, schema_dir).envelope
+    predecessor = pipeline.read(anmeldung_bensheim, max_bytes=10**6).envelope
+    assert successor.case_id == predecessor.case_id
+    assert ordering_key(successor, routing.directory).endswith(predecessor.attributes["gewerbebetrieb_id"])
