@@ -143,7 +143,10 @@ _GERMAN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.DOTAL
      "Wert von '{e}' entspricht nicht dem Muster seines Typs"),
     (r"^Element '(?P<e>[^']+)': \[facet 'enumeration'\] The value is not an element of the set \{(?P<s>.*)\}\.$",
      "Wert von '{e}' ist keiner der erlaubten Werte {{{s}}}"),
-    (r"^Element '(?P<e>[^']+)'(?:, attribute '(?P<a>[^']+)')?: The value is not a valid value of the "
+    (r"^Element '(?P<e>[^']+)', attribute '(?P<a>[^']+)': The value is not a valid value of the "
+     r"(?:local )?(?:atomic|list|union) type '(?P<t>[^']+)'\.$",
+     "Attribut '{a}' von '{e}' hat keinen gültigen Wert des Typs '{t}'"),
+    (r"^Element '(?P<e>[^']+)': The value is not a valid value of the "
      r"(?:local )?(?:atomic|list|union) type '(?P<t>[^']+)'\.$",
      "Wert von '{e}' ist kein gültiger Wert des Typs '{t}'"),
     (r"^Element '(?P<e>[^']+)': The attribute '(?P<a>[^']+)' is required but missing\.$",
@@ -155,8 +158,10 @@ _GERMAN: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.DOTAL
     (r"^Element '(?P<e>[^']+)': Character content other than whitespace is not allowed because the content type "
      r"is 'element-only'\.$",
      "'{e}' darf keinen Text enthalten, nur Elemente"),
-    (r"^Element '(?P<e>[^']+)'(?:, attribute '(?P<a>[^']+)')?: The (?:actual )?value does not match the fixed "
+    (r"^Element '(?P<e>[^']+)', attribute '(?P<a>[^']+)': The (?:actual )?value does not match the fixed "
      r"value constraint '(?P<f>.*)'\.$",
+     "Attribut '{a}' von '{e}' muss '{f}' sein"),
+    (r"^Element '(?P<e>[^']+)': The (?:actual )?value does not match the fixed value constraint '(?P<f>.*)'\.$",
      "Wert von '{e}' muss '{f}' sein"),
 ))
 

@@ -109,6 +109,8 @@ def test_instance_values_are_left_out_of_error_details(message: str) -> None:
      "Wert von 'b' entspricht nicht dem Muster seines Typs"),
     ("Element 'b': The actual value does not match the fixed value constraint 'true'.",
      "Wert von 'b' muss 'true' sein"),
+    ("Element 'b', attribute 'version': The value does not match the fixed value constraint '2.4.3'.",
+     "Attribut 'version' von 'b' muss '2.4.3' sein"),
     ("Element 'b': something libxml2 says rarely.", "Schemafehler: Element 'b': something libxml2 says rarely."),
 ])
 def test_findings_are_worded_in_german(message: str, german: str) -> None:
