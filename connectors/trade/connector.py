@@ -40,8 +40,9 @@ def to_envelope(meldung: Gewerbemeldung) -> Envelope:
     """Map a parsed Gewerbemeldung onto the hub's event envelope."""
     first = meldung.meldungen[0]
     betrieb = first.gewerbebetrieb_id
-    # One case per business, whichever of the two standards notifies it: every notification joins its case.
-    case_key = f"betrieb:{betrieb}" if betrieb else meldung.nachrichten_uuid
+    # One case per business and trade office, whichever of the two standards notifies it. Another office's
+    # notification joins it only when it continues the business's move (hub.correlation.trade decides).
+    case_key = f"betrieb:{betrieb}:{meldung.autor.dvdv}" if betrieb else meldung.nachrichten_uuid
     return Envelope(
         case_id=case_id_for(XGEWERBEANZEIGE, case_key),
         message_id=meldung.nachrichten_uuid,

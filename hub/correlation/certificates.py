@@ -19,17 +19,11 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.civil_status.model import DELIVERY, REQUEST, STANDARD, Attribute, Register
-from hub.routing.errors import RoutingError
+from hub.correlation.errors import CorrelationError
 from topics.envelope import Envelope
 
 AUTHOR_FIELD = "nachrichtenkopf.g2g/autor/kennung"
 READER_FIELD = "nachrichtenkopf.g2g/leser/kennung"
-
-
-class CorrelationError(RoutingError):
-    """Root of correlation errors: a delivery that joins no case. `code` is stable and lands on the dead letter."""
-
-    code = "correlation.error"
 
 
 class NotCertificateMessage(CorrelationError):

@@ -15,17 +15,12 @@ from typing import Protocol
 from pydantic import TypeAdapter
 
 from connectors.civil_status.model import DELIVERY, STANDARD
+from connectors.trade.versions import XGEWERBEANZEIGE, XGEWERBEORDNUNG
 from hub.correlation import certificates
 from hub.correlation.certificates import OpenRequest
+from hub.ingest.state import Memory
+from hub.routing.directory import Directory
 from topics.envelope import Envelope
-
-
-class Memory(Protocol):
-    """The correlation table of the record's partition: JSON values under string keys."""
-
-    def recall(self, key: str) -> str | None: ...
-
-    def keep(self, key: str, value: str) -> None: ...
 
 
 class Correlator(Protocol):
@@ -65,10 +60,11 @@ class CertificateCorrelator:
         memory.keep(self._key(event), REQUESTS.dump_json(updated).decode())
 
 
-CORRELATORS: Mapping[str, Correlator] = {
-    STANDARD: CertificateCorrelator(),
-}
+def correlators(directory: Directory) -> Mapping[str, Correlator]:
+    """The correlator of each standard that needs one."""
+    from hub.correlation.building import BuildingCorrelator
+    from hub.correlation.trade import TradeCorrelator
 
-
-def correlator_for(event: Envelope) -> Correlator | None:
-    return CORRELATORS.get(event.standard)
+    trade = TradeCorrelator(directory)
+    return {STANDARD: CertificateCorrelator(), "XBau": BuildingCorrelator(), XGEWERBEANZEIGE: trade,
+            XGEWERBEORDNUNG: trade}

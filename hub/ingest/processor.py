@@ -19,7 +19,8 @@ from hub import pipeline
 from hub.cases.facts import facts_of
 from hub.cases.references import references_of
 from hub.correlation import relocation
-from hub.correlation.filing import correlator_for
+from hub.correlation.business_move import forward_copy
+from hub.correlation.filing import correlators
 from hub.correlation.relocation import Notice
 from hub.ingest.ordering import ordering_key
 from hub.ingest.records import (
@@ -80,6 +81,7 @@ class IngestProcessor:
         self.max_bytes = max_bytes
         self.read = read or (lambda data: pipeline.read(data, max_bytes=max_bytes))
         self.clock = clock
+        self.correlators = correlators(routing.directory)
 
     def process(self, data: bytes, key: bytes | None, headers: Sequence[tuple[str, bytes]], origin: Origin,
                 state: IngestState) -> list[Out]:
@@ -112,7 +114,7 @@ class IngestProcessor:
             log.info("case %s: message %s was routed before; not routed again", seen.case_id, event.message_id)
             return []
         provisional = event.case_id
-        correlator = correlator_for(event)
+        correlator = self.correlators.get(event.standard)
         try:
             if correlator is not None:
                 event = correlator.file(event, state)
@@ -154,9 +156,13 @@ class IngestProcessor:
 
     def _exchange(self, betrieb: str, event: Envelope, data: bytes, state: IngestState, origin: Origin
                   ) -> list[Out]:
-        """Rückmeldeverfahren: the trade offices that notified one business learn of each other's notices."""
-        updated, forwards = relocation.exchange(notices(state, betrieb), Notice.of(event, data))
-        keep_notices(state, betrieb, updated)
+        """Rückmeldeverfahren: the trade offices whose notices of one business form one case (a real move) learn of
+        each other's notices, each as its own copy; notices in cases of their own are exchanged with nobody."""
+        known = notices(state, betrieb)
+        others = [n for n in known if n.envelope.case_id != event.case_id]
+        updated, forwards = relocation.exchange([n for n in known if n.envelope.case_id == event.case_id],
+                                                Notice.of(event, data))
+        keep_notices(state, betrieb, [*others, *updated])
         outs: list[Out] = []
         for forward in forwards:
             office = self.routing.directory.authority(forward.office)
@@ -167,7 +173,8 @@ class IngestProcessor:
             sent = forward.notice.envelope.model_copy(update={"recipient": office.key})
             outs.append(self._step(sent, Status.ROUTED, recipient=office.key, reason=relocation.REASON,
                                    origin=origin))
-            outs += self._copy(sent, office, forward.notice.payload, origin, reason=relocation.REASON)
+            copy = forward_copy(forward.notice.payload, office, self.routing, max_bytes=self.max_bytes)
+            outs += self._copy(sent, office, copy, origin, reason=relocation.REASON)
             DELIVERIES.labels(sent.standard, office.role).inc()
         return outs
 

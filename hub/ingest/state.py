@@ -29,28 +29,32 @@ def message_key(message_id: str) -> str:
     return message_id.strip().lower()
 
 
-class IngestState(Protocol):
-    """The tables the ingest stage reads and writes for the record it processes."""
-
-    def seen(self, message_id: str) -> Seen | None: ...
-
-    def remember(self, message_id: str, seen: Seen) -> None: ...
+class Memory(Protocol):
+    """What correlation learnt, in the record's partition: JSON values under string keys."""
 
     def recall(self, key: str) -> str | None: ...
 
     def keep(self, key: str, value: str) -> None: ...
 
 
+class IngestState(Memory, Protocol):
+    """The tables the ingest stage reads and writes for the record it processes."""
+
+    def seen(self, message_id: str) -> Seen | None: ...
+
+    def remember(self, message_id: str, seen: Seen) -> None: ...
+
+
 NOTICES: TypeAdapter[list[Notice]] = TypeAdapter(list[Notice])
 
 
-def notices(state: IngestState, betrieb: str) -> list[Notice]:
+def notices(state: Memory, betrieb: str) -> list[Notice]:
     """The notices of one business (Rückmeldeverfahren)."""
     raw = state.recall(f"betrieb|{betrieb}")
     return NOTICES.validate_json(raw) if raw else []
 
 
-def keep_notices(state: IngestState, betrieb: str, known: list[Notice]) -> None:
+def keep_notices(state: Memory, betrieb: str, known: list[Notice]) -> None:
     state.keep(f"betrieb|{betrieb}", NOTICES.dump_json(known).decode())
 
 

@@ -26,3 +26,19 @@ def fresh_anmeldungen(shared_dir: Path, count: int) -> list[tuple[str, bytes]]:
                 node.text = value
         made.append((message_id, etree.tostring(root, xml_declaration=True, encoding="UTF-8")))
     return made
+
+
+def by_file_number_only(status: bytes, message_id: str) -> bytes:
+    """An XBau message whose bezug names the application only by its Aktenzeichen (bezug/vorgang), under a new id."""
+    root = etree.fromstring(status)
+    others = root.xpath("*[local-name()='bezug']/*[local-name()!='vorgang']")
+    assert isinstance(others, list)
+    for node in others:
+        assert isinstance(node, etree._Element)
+        parent = node.getparent()
+        assert parent is not None
+        parent.remove(node)
+    ids = root.xpath("//*[local-name()='nachrichtenUUID']")
+    assert isinstance(ids, list) and ids and isinstance(ids[0], etree._Element)
+    ids[0].text = message_id
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

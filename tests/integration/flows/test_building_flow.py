@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lxml import etree
 
-from tests.support.hub_process import RunningHub
+from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub
+from tests.support.messages import by_file_number_only
 
 pytestmark = pytest.mark.integration
 STATUS_CODELIST = "urn_xoev-de_xbau_codeliste_statusbauportal_3.0.xml"
@@ -71,3 +74,40 @@ def test_schema_invalid_application_is_parked_with_line_and_path(running_hub: Ru
     assert len(mine) == 1
     reason = json.loads(dict(mine[0].headers)["hub-deadletter"])
     assert reason["reason_code"] == "schema.invalid" and reason["field"] == answer.body["field"]
+
+
+def test_a_status_naming_only_the_file_number_is_parked_until_announced_and_joins_when_replayed(
+        kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> None:
+    config = new_config(kafka_bootstrap, tmp_path_factory)
+    hub = start_hub(config, operator_token(config))
+    try:
+        messages = sorted((shared_dir / "samples" / "xbau").glob("*.xml"))
+        application, receipt, announcement = (p.read_bytes() for p in messages[:3])
+        case_id = hub.post(application).body["case_id"]
+        hub.post(receipt)
+        early = by_file_number_only(next(p for p in messages if "status14" in p.name).read_bytes(),
+                                    "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a")
+        parked = hub.post(early)
+        assert parked.status == 202, parked.body  # valid: only the worker can tell it names nothing known
+        hub.wait_for_timeline(parked.body["case_id"], lambda t: any(e["status"] == "rejected" for e in t))
+        assert hub.post(announcement).status == 202
+        hub.wait_for_timeline(case_id, lambda t: any(e.get("message_type") == "1121" for e in t))
+        env = {**config.env}
+        listed = json.loads(subprocess.run([sys.executable, "-m", "hub.cli", "dlq", "list", "--reason",
+                                            "correlation", "--json"], env=env, capture_output=True, text=True,
+                                           timeout=120, check=True).stdout)
+        assert [i["message_id"] for i in listed] == ["4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a"]
+        subprocess.run([sys.executable, "-m", "hub.cli", "dlq", "replay", listed[0]["id"], "--yes"], env=env,
+                       capture_output=True, text=True, timeout=120, check=True)
+        timeline = hub.wait_for_timeline(
+            case_id, lambda t: any(e.get("message_id") == "4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a"
+                                   and e["status"] == "routed" for e in t))
+        later = by_file_number_only(next(p for p in messages if "status17" in p.name).read_bytes(),
+                                    "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d")
+        assert hub.post(later).status == 202  # announced by now: joins at once
+        hub.wait_for_timeline(case_id, lambda t: any(e.get("message_id") == "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d"
+                                                     for e in t))
+        assert timeline[0]["message_type"] == "0200"
+    finally:
+        stop_hub(hub)
+        drop_topics(hub)

@@ -14,6 +14,7 @@ from hub.ingest.records import Origin, Out
 from hub.ingest.state import MemoryIngestState
 from hub.pipeline import Routing
 from hub.routing.route import route
+from tests.support.trade_variants import naming_previous_location
 from tests.support.xpath import nodes
 from topics.envelope import DEADLETTER_HEADER, ENVELOPE_HEADER, DeadLetter, Envelope, StatusEvent, from_headers
 
@@ -138,16 +139,40 @@ def test_a_record_under_another_key_moves_to_its_ordering_key(routing: Routing, 
 def test_a_business_move_informs_each_trade_office_of_the_other(routing: Routing, trade_samples: list[Path]) -> None:
     processor, state = IngestProcessor(routing, max_bytes=LIMIT), MemoryIngestState()
     abmeldung = next(p for p in trade_samples if "abmeldung" in p.name).read_bytes()
-    ummeldung = next(p for p in trade_samples if "ummeldung" in p.name).read_bytes()
+    old_place = pipeline.read(abmeldung, max_bytes=LIMIT).envelope.ags
+    at_new_place = next(p for p in trade_samples if "ummeldung" in p.name).read_bytes()
+    ummeldung = naming_previous_location(at_new_place, old_place)
     old_office = pipeline.read(abmeldung, max_bytes=LIMIT).envelope.author
     new_office = pipeline.read(ummeldung, max_bytes=LIMIT).envelope.author
     assert _key(abmeldung, routing) == _key(ummeldung, routing)  # one business: one ordering key, one partition
     first = _process(processor, abmeldung, routing, state, Origin("trade.ingest", 0, 1))
     second = _process(processor, ummeldung, routing, state, Origin("trade.ingest", 0, 2))
     assert not [o for o in _on(first, routing.catalogue.delivery) if o.key.decode() in (old_office, new_office)]
-    forwarded = {(o.key.decode(), o.value) for o in _on(second, routing.catalogue.delivery)
+    old_case = {s.case_id for s in _statuses(first, routing)}
+    assert {s.case_id for s in _statuses(second, routing) if s.status == "received"} == old_case  # one case
+    forwarded = {o.key.decode(): o.value for o in _on(second, routing.catalogue.delivery)
                  if o.key.decode() in (old_office, new_office)}
-    assert forwarded == {(old_office, ummeldung), (new_office, abmeldung)}
+    assert set(forwarded) == {old_office, new_office}
+    for office, copy in forwarded.items():  # each office's own copy: addressed to it, valid by the hub's own rules
+        envelope = pipeline.read(copy or b"", max_bytes=LIMIT).envelope
+        assert envelope.reader == office
+        assert envelope.message_id == pipeline.read(abmeldung if office == new_office else ummeldung,
+                                                    max_bytes=LIMIT).envelope.message_id
     again = _process(processor, ummeldung, routing, state, Origin("trade.ingest", 0, 2))
-    assert {(o.key.decode(), o.value) for o in _on(again, routing.catalogue.delivery)
+    assert {o.key.decode(): o.value for o in _on(again, routing.catalogue.delivery)
             if o.key.decode() in (old_office, new_office)} == forwarded  # processed again: forwards not lost
+
+
+def test_another_office_using_a_business_id_gets_a_case_of_its_own_and_nothing_of_the_others(
+        routing: Routing, trade_samples: list[Path]) -> None:
+    processor, state = IngestProcessor(routing, max_bytes=LIMIT), MemoryIngestState()
+    abmeldung = next(p for p in trade_samples if "abmeldung" in p.name).read_bytes()  # Viernheim's notice
+    # Bensheim's notification carrying Viernheim's gewerbebetriebID, without naming Viernheim as previous place
+    borrowed = next(p for p in trade_samples if "ummeldung" in p.name).read_bytes()
+    first = _process(processor, abmeldung, routing, state, Origin("trade.ingest", 0, 1))
+    second = _process(processor, borrowed, routing, state, Origin("trade.ingest", 0, 2))
+    viernheim_case = {s.case_id for s in _statuses(first, routing)}
+    assert not viernheim_case & {s.case_id for s in _statuses(second, routing)}
+    viernheim = pipeline.read(abmeldung, max_bytes=LIMIT).envelope.author
+    assert not [o for o in _on(second, routing.catalogue.delivery) if o.value == abmeldung]
+    assert viernheim not in {o.key.decode() for o in _on(second, routing.catalogue.delivery)}
