@@ -90,7 +90,8 @@ class IngestProcessor:
             return self._process(data, key, headers, origin, state)
         except Exception as exc:  # the stream must not stop on one record; it is parked, not lost
             log.exception("processing failed at %s", origin.label)
-            error = InternalError(f"the hub failed on this record ({type(exc).__name__})")
+            error = InternalError(f"der Hub konnte diesen Datensatz nicht verarbeiten ({type(exc).__name__}); "
+                                  "er ist zur erneuten Einspielung geparkt")
             return self.park(data, pipeline.rejection(data, error), origin, headers)
 
     def _process(self, data: bytes, key: bytes | None, headers: Sequence[tuple[str, bytes]], origin: Origin,
@@ -136,7 +137,7 @@ class IngestProcessor:
             return outs[:1] + self._references(event) + self.park(
                 data, pipeline.rejection(data, error, event=event), origin, headers, standard=event.standard,
                 message_type=event.message_type, author=event.author)
-        outs.append(self._step(event, Status.ROUTED, reason=f"{len(deliveries)} recipients", origin=origin))
+        outs.append(self._step(event, Status.ROUTED, reason=f"an {len(deliveries)} Empfänger", origin=origin))
         outs += self._references(event)
         for delivery in deliveries:
             outs += self._copy(delivery.envelope, delivery.recipient.authority, delivery.payload, origin)
