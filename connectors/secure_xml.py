@@ -62,10 +62,14 @@ def parse_secure(data: bytes, *, max_bytes: int) -> etree._ElementTree:
 
 
 def local_name(element: etree._Element) -> str:
-    """The element's name without its namespace."""
-    return etree.QName(element).localname
+    """The element's name without its namespace (read from lxml's "{namespace}name" tag: on every hot path)."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else etree.QName(element).localname
 
 
 def namespace(element: etree._Element) -> str:
     """The element's namespace URI, or an empty string."""
+    tag = element.tag
+    if isinstance(tag, str):
+        return tag[1:tag.index("}")] if tag.startswith("{") else ""
     return etree.QName(element).namespace or ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from functools import lru_cache
 
 from lxml import etree
 
@@ -19,7 +20,7 @@ from connectors.local_names import child
 from connectors.minimise import minimise, with_required
 from connectors.secure_xml import parse_secure
 from connectors.trade.parse import IDENT
-from connectors.trade.structure import required_children
+from connectors.trade.structure import Table, required_children
 from connectors.trade.versions import TradeVersion, recognise
 
 LESER = "nachrichtenkopf/leser"
@@ -76,9 +77,14 @@ def derive_tree(tree: etree._ElementTree, recipient: Addressee, keep: Sequence[s
     root = copy.deepcopy(tree.getroot())
     _set_kind(root, spec, recipient.kind or kind)
     _readdress(root, recipient)
-    table_version = spec.structure or MODEL_FOR_XSD_VERSIONS
-    minimise(root, with_required((*keep, LESER), required_children(spec.table(), table_version)))
+    minimise(root, _keep(tuple(keep), spec.table(), spec.structure or MODEL_FOR_XSD_VERSIONS))
     return root
+
+
+@lru_cache(maxsize=64)
+def _keep(keep: tuple[str, ...], table: Table, version: str) -> tuple[str, ...]:
+    """A policy's paths plus what the standard requires below them: the same for every copy, so computed once."""
+    return with_required((*keep, LESER), required_children(table, version))
 
 
 def derive(tree: etree._ElementTree, recipient: Addressee, keep: Sequence[str]) -> bytes:

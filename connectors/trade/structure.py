@@ -12,13 +12,13 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 from connectors.errors import ConnectorError, MissingField, SchemaViolation
-from connectors.secure_xml import local_name
+from connectors.secure_xml import local_name, namespace
 
 _PARTICLE = re.compile(r"^(?P<name>[A-Za-z][\w.]*)(?P<occurs>[?*+]?)(?:\s*:\s*(?P<type>[\w.]+))?$")
 _OCCURS = {"": (1, 1), "?": (0, 1), "*": (0, None), "+": (1, None)}
@@ -45,8 +45,15 @@ class ContentModel:
     open: bool = False
     qualified: bool = True
 
+    @cached_property
+    def _by_name(self) -> dict[str, tuple[int, Particle]]:
+        found: dict[str, tuple[int, Particle]] = {}
+        for index, particle in enumerate(self.children):
+            found.setdefault(particle.name, (index, particle))
+        return found
+
     def particle(self, name: str) -> tuple[int, Particle] | None:
-        return next(((i, p) for i, p in enumerate(self.children) if p.name == name), None)
+        return self._by_name.get(name)
 
 
 @dataclass(frozen=True)
@@ -56,9 +63,9 @@ class Version:
     root: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Table:
-    """Content models by type name, and the versions they describe."""
+    """Content models by type name, and the versions they describe (loaded once: compared and hashed by identity)."""
 
     name: str
     types: Mapping[str, ContentModel]
@@ -153,8 +160,8 @@ class _Check:
                                                       f"({self.standard})", field=where, line=_line(kid)))
                 continue
             index, particle = found
-            expected = self.namespace if model.qualified else None
-            if etree.QName(kid).namespace != expected:
+            expected = self.namespace if model.qualified else ""
+            if namespace(kid) != expected:
                 space = f"im Namensraum {expected}" if expected else "ohne Namensraum"
                 self.found.append(SchemaViolation(f"{where} muss {space} stehen ({self.standard})", field=where,
                                                   line=_line(kid)))
@@ -201,6 +208,7 @@ class Required:
     through: bool
 
 
+@lru_cache(maxsize=16)
 def required_children(table: Table, version: str) -> Mapping[str, tuple[Required, ...]]:
     """Per element path below the root ('' for the root itself), the children every such element must keep."""
     found: dict[str, tuple[Required, ...]] = {}
