@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint unit
+.PHONY: install run test lint unit bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: the hub needs Python 3.11+"; exit 1; }
@@ -33,3 +33,8 @@ test: lint
 ## Unit tier only: no broker, no Java.
 unit: install
 	$(BIN)/pytest tests/unit
+
+## The benchmark (not part of the test suite): prints one table of figures and targets. Options: BENCH_ARGS,
+## e.g. `make bench BENCH_ARGS=--quick`; see `hub bench --help`.
+bench: install
+	$(BIN)/hub bench $(BENCH_ARGS)

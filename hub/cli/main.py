@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from connectors.errors import ConnectorError
+from hub.cli.bench import bench_command
 from hub.cli.dlq import dlq_group
 from hub.cli.kafka import kafka_group
 from hub.cli.replay import replay_command
@@ -34,6 +35,7 @@ cli.add_command(token_group)
 cli.add_command(dlq_group)
 cli.add_command(replay_command)
 cli.add_command(trace_command)
+cli.add_command(bench_command)
 
 
 @cli.command()
