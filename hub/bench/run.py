@@ -116,6 +116,15 @@ class BenchRun:
                 self.factories[standard].messages(self.options.passthrough_messages),
                 replication_factor=self.settings.replication_factor, progress=self.progress)
 
+    async def _start(self, worker: Worker, detail: str = "") -> Start:
+        """Time to healthy of a started worker; when it is not healthy in time, its last log line says how far
+        it got."""
+        seconds = await worker.healthy_after(self.options.start_timeout_s)
+        if seconds is None:
+            last = worker.log_tail(1).strip()[:160]
+            detail = "; ".join(part for part in (detail, f"its last log line: {last}" if last else "") if part)
+        return Start(seconds, self.options.start_timeout_s, detail)
+
     def _deployment(self, routing_dir: Path | None = None) -> Deployment:
         deployment = Deployment.new(self.kafka.bootstrap, self.work, routing_dir)
         self.prefixes += [deployment.topic_prefix, f"{deployment.app_id}-"]
@@ -128,8 +137,8 @@ class BenchRun:
         self.progress("hub run (shipped directory): starting on the running broker …")
         worker = Worker(deployment)
         try:
-            seconds = await worker.healthy_after(options.start_timeout_s)
-            results.fresh = Start(seconds, options.start_timeout_s)
+            results.fresh = await self._start(worker)
+            seconds = results.fresh.seconds
             if seconds is None:
                 results.notes.append("the hub with the shipped directory never became healthy: no load phases ran")
                 return
@@ -179,8 +188,7 @@ class BenchRun:
         self.progress("kill -9 of the worker, then a restart with the same data directory …")
         worker.kill()
         restarted = Worker(deployment)
-        seconds = await restarted.healthy_after(self.options.start_timeout_s)
-        self.results.restart = Start(seconds, self.options.start_timeout_s, f"{cases:,} cases handled before")
+        self.results.restart = await self._start(restarted, f"killed idle after {cases:,} cases")
         return restarted
 
     def _session_notes(self, session: HubSession, tracker: Tracker) -> None:
@@ -217,8 +225,7 @@ class BenchRun:
         self.progress(f"nationwide directory accepted ({size}); hub run …")
         worker = Worker(self._deployment(target))
         try:
-            seconds = await worker.healthy_after(options.start_timeout_s)
-            results.nationwide = Start(seconds, options.start_timeout_s, size)
+            results.nationwide = await self._start(worker, size)
         finally:
             worker.stop()
 
