@@ -18,6 +18,7 @@ import mode
 from hub.app.agents import Stages, wire_agents
 from hub.app.broker_watch import BrokerWatch
 from hub.app.case_views import register_case_views
+from hub.app.counter_page import register_counter_page
 from hub.app.inbox_views import register_inbox_views
 from hub.app.producer import Sender
 from hub.app.safe_offsets import SafeApp, SafeTableManager
@@ -146,6 +147,7 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
     register_views(hub_app)
     register_inbox_views(hub_app)
     register_case_views(hub_app)
+    register_counter_page(hub_app)
 
     @app.service
     class Lifecycle(mode.Service):

@@ -1,0 +1,1 @@
+"""The counter page (/schalter): what front-desk staff see and print, rendered from the citizen view."""
