@@ -145,9 +145,18 @@ class Directory:
         self.states: Mapping[str, str] = {m.state: m.state_name for m in municipalities}
         self.authorities: Mapping[str, Authority] = {a.key: a for a in authorities}
         self.by_identifier: Mapping[str, Authority] = {k: a for a in authorities for k in a.keys}
-        self.roles: Mapping[str, tuple[Authority, ...]] = {
-            role: tuple(a for a in authorities if a.role == role) for role in {a.role for a in authorities}
-        }
+        by_role: dict[str, list[Authority]] = {}
+        for authority in authorities:
+            by_role.setdefault(authority.role, []).append(authority)
+        self.roles: Mapping[str, tuple[Authority, ...]] = {role: tuple(found) for role, found in by_role.items()}
+        # per role, the authority serving each AGS prefix (the first listed wins a tie), so finding the most
+        # specific one for a municipality is a few look-ups however large the directory
+        self._serving: dict[str, dict[str, Authority]] = {}
+        for role, found in by_role.items():
+            serving = self._serving.setdefault(role, {})
+            for authority in found:
+                for prefix in authority.serves:
+                    serving.setdefault(prefix, authority)
         self.versions: Mapping[str, str] = dict(versions or {})
         # Every municipality by name, those of other states too (default: only the served ones given here).
         self.places = places if places is not None else PlaceIndex(
@@ -175,9 +184,15 @@ class Directory:
         return self.by_ars.get(ars)
 
     def responsible(self, role: str, ags: str) -> Authority | None:
-        """The authority of `role` that serves `ags` most specifically, or None."""
-        best = max(self.roles.get(role, ()), key=lambda a: a.coverage(ags), default=None)
-        return best if best is not None and best.coverage(ags) > 0 else None
+        """The authority of `role` that serves `ags` most specifically (its longest matching prefix), or None."""
+        serving = self._serving.get(role)
+        if not serving:
+            return None
+        for length in range(len(ags), 0, -1):
+            found = serving.get(ags[:length])
+            if found is not None:
+                return found
+        return None
 
     @classmethod
     def load(cls, path: Path, codelist_dir: Path) -> Directory:
@@ -198,6 +213,7 @@ class Directory:
             if not towns:
                 raise ConfigError(path, f"authority_per_municipality[{i}]", "scope", "matches no municipality")
             authorities += [template.expand(town) for town in towns]
+        served_prefixes = {ags[:n] for ags in municipalities for n in range(1, len(ags) + 1)}
         seen: set[str] = set()
         for i, authority in enumerate(authorities):
             entry = f"authority[{i}] ({authority.key})"
@@ -207,7 +223,7 @@ class Directory:
                                       f"{key} is listed twice")
                 seen.add(key)
             for prefix in authority.serves:
-                if not prefix.isdigit() or not any(ags.startswith(prefix) for ags in municipalities):
+                if not prefix.isdigit() or prefix not in served_prefixes:
                     raise ConfigError(path, entry, "serves", f"'{prefix}' matches no municipality of the served states")
         versions = {c.uri: c.version for c in lists.values()}
         places = PlaceIndex.of(lists["ags"].entries, lists["bundesland"].entries, meta.states)
