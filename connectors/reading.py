@@ -42,8 +42,9 @@ def connectors(config: ConnectorConfig) -> tuple[Connector, ...]:
     from connectors.registration.connector import RegistrationConnector
     from connectors.trade.connector import TradeConnector
 
-    return (TradeConnector(config), BuildingConnector(config.shared_dir), RegistrationConnector(config.shared_dir),
-            CivilStatusConnector(config.shared_dir))
+    return (TradeConnector(config), BuildingConnector(config.shared_dir, check=config.validate),
+            RegistrationConnector(config.shared_dir, check=config.validate),
+            CivilStatusConnector(config.shared_dir, check=config.validate))
 
 
 def read_message(data: bytes, *, max_bytes: int, config: ConnectorConfig) -> Reading:

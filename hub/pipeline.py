@@ -6,7 +6,7 @@ The HTTP API and the faust agents call these and only move bytes between Kafka a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from connectors.behoerde import Addressee
 from connectors.errors import ConnectorError
@@ -58,9 +58,13 @@ class Rejection:
         return [{"code": code, "detail": detail, "field": field} for code, detail, field in self.errors]
 
 
-def read(data: bytes, *, max_bytes: int) -> Reading:
-    """Read one XÖV message with the connectors configured by the settings; raises ConnectorError with the reason."""
-    return read_message(data, max_bytes=max_bytes, config=get_settings().connector_config)
+def read(data: bytes, *, max_bytes: int, validated: bool = False) -> Reading:
+    """Read one XÖV message with the connectors configured by the settings; raises ConnectorError with the reason.
+
+    `validated`: the hub's own API accepted and validated this message before, so it is read without validating it
+    again (the hardened parser and every extraction still run)."""
+    config = get_settings().connector_config
+    return read_message(data, max_bytes=max_bytes, config=replace(config, validate=False) if validated else config)
 
 
 def plan(original: bytes, reading: Reading, routing: Routing) -> list[Delivery]:

@@ -110,7 +110,7 @@ def portalstatus(root: etree._Element, shared_dir: Path) -> Portalstatus:
                         codelist_version=status_codelist(shared_dir).version)
 
 
-def parse_xbau(tree: etree._ElementTree, shared_dir: Path) -> XBauNachricht:
+def parse_xbau(tree: etree._ElementTree, shared_dir: Path, *, check: bool = True) -> XBauNachricht:
     """Validate a securely parsed XBau message against its XSD, then extract routing, case and status data.
 
     Raises SchemaViolation (every XSD error in `related`) or the first extraction error (the others in `related`).
@@ -118,7 +118,8 @@ def parse_xbau(tree: etree._ElementTree, shared_dir: Path) -> XBauNachricht:
     root = tree.getroot()
     check_namespace(root)
     try:
-        validate(tree, shared_dir)
+        if check:
+            validate(tree, shared_dir)
     except SchemaViolation as violation:
         readable_id = text(root, f"{IDENT}/nachrichtenUUID")  # best effort, so the rejection names the message
         for error in violation.all_errors:

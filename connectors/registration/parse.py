@@ -136,7 +136,7 @@ def scope(spec: VersionSpec, lenient: dict[str, list[str]]) -> str:
 
 
 def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
-                         versions: VersionTable = VERSIONS) -> Meldenachricht:
+                         versions: VersionTable = VERSIONS, check: bool = True) -> Meldenachricht:
     """Extract routing, correlation and status facts from a securely parsed XMeld message of a known type.
 
     Raises the first ConnectorError found with every further independent one in `related`; SchemaUnavailable when
@@ -149,7 +149,8 @@ def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
     kopf, handler, element = spec.kopf, message.handler, local_name(root)
     read = _Extract(root, spec)
     sent_id = next(iter(texts(root, kopf.message_id, spec.namespace)), None)
-    raise_findings(strict_findings(tree, strict.schema), normalised(sent_id) if sent_id else None)
+    if check:
+        raise_findings(strict_findings(tree, strict.schema), normalised(sent_id) if sent_id else None)
     findings = Findings()
     message_id = findings.attempt(lambda: normalised(read.required(kopf.message_id)))
     typ = findings.attempt(lambda: read.required(kopf.message_type))

@@ -85,7 +85,7 @@ class TradeConnector:
         return is_trade_namespace(namespace(root))
 
     def read(self, tree: etree._ElementTree) -> Reading:
-        meldung = parse_gewerbemeldung(tree, self.config.schema_dir)
+        meldung = parse_gewerbemeldung(tree, self.config.schema_dir, check=self.config.validate)
 
         def derive_for(recipient: Addressee, keep: Sequence[str]) -> bytes:
             return derive(tree, recipient, keep)

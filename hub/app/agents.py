@@ -165,7 +165,7 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
                 key = (event.key or b"").decode()
                 hits = HITS.validate_json(references.get(key) or "[]")
                 updated = merge(hits, Hit.model_validate_json(event.value or b"{}"))
-                if updated != hits:
+                if updated is not None:
                     references.put(key, HITS.dump_json(updated).decode())
             await stages.sender.send_until_written(drain(journal))
             await ack_all(stream, events)

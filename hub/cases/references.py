@@ -71,6 +71,12 @@ def references_of(event: Envelope) -> list[Reference]:
     return list(unique.values())
 
 
-def merge(hits: Sequence[Hit], new: Hit) -> list[Hit]:
-    """The hits of one reference after another message indexed it: one per case, kind and authority."""
-    return list(hits) if new in hits else [*hits, new]
+MAX_HITS = 50  # a reference shared by more cases than this finds nobody's case in particular: the newest are kept
+
+
+def merge(hits: Sequence[Hit], new: Hit) -> list[Hit] | None:
+    """The hits of one reference after another message indexed it (one per case, kind and authority, at most
+    MAX_HITS, the newest kept); None when nothing changes."""
+    if new in hits:
+        return None
+    return [*hits[-(MAX_HITS - 1):], new]

@@ -24,10 +24,13 @@ from hub.correlation.filing import correlators
 from hub.correlation.relocation import Notice
 from hub.ingest.ordering import ordering_key
 from hub.ingest.records import (
+    HTTP_ORIGIN,
+    ORIGIN_HEADER,
     Origin,
     Out,
     dead_letter_id,
     dead_letter_out,
+    header,
     received_at,
     status_out,
 )
@@ -75,11 +78,12 @@ class IngestProcessor:
     """Reads, routes and files one ingest record; routing data and topic names are fixed for the process."""
 
     def __init__(self, routing: Routing, *, max_bytes: int,
-                 read: Callable[[bytes], Reading] | None = None, clock: Callable[[], datetime] = now) -> None:
+                 read: Callable[[bytes, bool], Reading] | None = None, clock: Callable[[], datetime] = now) -> None:
         self.routing = routing
         self.catalogue = routing.catalogue
         self.max_bytes = max_bytes
-        self.read = read or (lambda data: pipeline.read(data, max_bytes=max_bytes))
+        # (bytes, validated by the hub's API already) -> Reading: a message is validated once, where it comes in
+        self.read = read or (lambda data, validated: pipeline.read(data, max_bytes=max_bytes, validated=validated))
         self.clock = clock
         self.correlators = correlators(routing.directory)
 
@@ -97,7 +101,7 @@ class IngestProcessor:
     def _process(self, data: bytes, key: bytes | None, headers: Sequence[tuple[str, bytes]], origin: Origin,
                  state: IngestState) -> list[Out]:
         try:
-            reading = self.read(data)
+            reading = self.read(data, header(headers, ORIGIN_HEADER) == HTTP_ORIGIN)
         except ConnectorError as error:
             return self.park(data, pipeline.rejection(data, error), origin, headers)
         event = reading.envelope

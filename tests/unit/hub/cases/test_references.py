@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hub.cases.references import MESSAGE_ID, Hit, merge, normalise, references_of
+from hub.cases.references import MAX_HITS, MESSAGE_ID, Hit, merge, normalise, references_of
 from topics.envelope import Envelope
 
 
@@ -30,5 +30,13 @@ def test_spelling_and_spacing_do_not_matter() -> None:
 def test_hits_merge_per_case_kind_and_authority() -> None:
     first = Hit(case_id="c1", kind="gewerbebetriebID", authority="MELDID:06431020")
     other = Hit(case_id="c2", kind="gewerbebetriebID", authority="MELDID:06431002")
-    hits = merge(merge(merge([], first), first), other)
-    assert hits == [first, other]
+    hits = merge([], first)
+    assert hits == [first] and merge(hits, first) is None  # indexed again: nothing to write
+    assert merge(hits, other) == [first, other]
+
+
+def test_a_reference_shared_by_very_many_cases_keeps_the_newest() -> None:
+    hits: list[Hit] = []
+    for number in range(MAX_HITS + 10):
+        hits = merge(hits, Hit(case_id=f"c{number}", kind="gemeindeMeldungNr")) or hits
+    assert len(hits) == MAX_HITS and hits[-1].case_id == f"c{MAX_HITS + 9}" and hits[0].case_id == "c10"

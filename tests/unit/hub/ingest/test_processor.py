@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from connectors.reading import Reading
 from hub import pipeline
 from hub.ingest.ordering import ordering_key
 from hub.ingest.processor import IngestProcessor
-from hub.ingest.records import Origin, Out
+from hub.ingest.records import HTTP_ORIGIN, ORIGIN_HEADER, Origin, Out
 from hub.ingest.state import MemoryIngestState
 from hub.pipeline import Routing
 from hub.routing.route import route
@@ -176,3 +177,17 @@ def test_another_office_using_a_business_id_gets_a_case_of_its_own_and_nothing_o
     viernheim = pipeline.read(abmeldung, max_bytes=LIMIT).envelope.author
     assert not [o for o in _on(second, routing.catalogue.delivery) if o.value == abmeldung]
     assert viernheim not in {o.key.decode() for o in _on(second, routing.catalogue.delivery)}
+
+
+def test_a_message_the_api_accepted_is_not_validated_again(routing: Routing, anmeldung_bensheim: bytes) -> None:
+    asked: list[bool] = []
+
+    def read(data: bytes, validated: bool) -> Reading:
+        asked.append(validated)
+        return pipeline.read(data, max_bytes=LIMIT, validated=validated)
+
+    processor, state = IngestProcessor(routing, max_bytes=LIMIT, read=read), MemoryIngestState()
+    key = _key(anmeldung_bensheim, routing)
+    processor.process(anmeldung_bensheim, key, [(ORIGIN_HEADER, HTTP_ORIGIN)], Origin("trade.ingest", 0, 1), state)
+    processor.process(anmeldung_bensheim, key, [], Origin("trade.ingest", 0, 2), MemoryIngestState())
+    assert asked == [True, False]  # from the API: validated there once; from a connector: validated here
