@@ -26,11 +26,13 @@ from hub.ingest.state import Seen, message_key
 from hub.settings import Settings
 from topics.catalogue import TABLES, Catalogue
 
-ROCKSDB_OPTIONS = {  # small memtables and caches per partition: memory stays flat as the tables grow
-    "write_buffer_size": 4 * 1024 * 1024,
+# Small memtables and caches: a worker opens one database per table and partition (seven tables), so memory must not
+# scale with their defaults (64 MB write buffers, 2 GB caches each); it stays flat as the tables grow.
+ROCKSDB_OPTIONS = {
+    "write_buffer_size": 1024 * 1024,
     "max_write_buffer_number": 2,
-    "target_file_size_base": 16 * 1024 * 1024,
-    "block_cache_size": 8 * 1024 * 1024,
+    "target_file_size_base": 8 * 1024 * 1024,
+    "block_cache_size": 1024 * 1024,
     "block_cache_compressed_size": 0,
 }
 
