@@ -10,6 +10,7 @@ import click
 
 from connectors.errors import ConnectorError
 from hub.cli.bench import bench_command
+from hub.cli.case import case_group
 from hub.cli.dlq import dlq_group
 from hub.cli.kafka import kafka_group
 from hub.cli.replay import replay_command
@@ -33,6 +34,7 @@ cli.add_command(route_command)
 cli.add_command(config_group)
 cli.add_command(token_group)
 cli.add_command(dlq_group)
+cli.add_command(case_group)
 cli.add_command(replay_command)
 cli.add_command(trace_command)
 cli.add_command(bench_command)

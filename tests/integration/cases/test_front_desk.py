@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +54,12 @@ def test_the_building_case_is_found_by_its_references_and_reads_in_plain_german(
         found = _find(hub, ref)
         assert found.status == 200, (ref, found.body)
         assert [c["case_id"] for c in found.body["cases"]] == [case_id]
+    env = {"HUB_KAFKA_BOOTSTRAP": hub.bootstrap, "HUB_TOPIC_PREFIX": hub.catalogue.prefix,
+           "HUB_APP_ID": hub.catalogue.app_id, "PATH": "/usr/bin:/bin"}
+    found_cli = subprocess.run([sys.executable, "-m", "hub.cli", "case", "find", AKTENZEICHEN], env=env,
+                               capture_output=True, text=True, timeout=120, check=False)
+    assert found_cli.returncode == 0, found_cli.stderr
+    assert found_cli.stdout.splitlines()[0].split() == [case_id, "Aktenzeichen", "(bab:06431000)"]
     status = hub.get(f"/api/v1/cases/{case_id}/status").body
     assert status["status"] == "Bescheid erteilt" and status["date"] == "2026-11-20"
     assert status["authority"] == "Kreis Bergstraße – Untere Bauaufsichtsbehörde"
