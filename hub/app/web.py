@@ -114,6 +114,16 @@ def register_views(hub_app: HubApp) -> None:
                 return forbidden(outcome.reason)
             return _rejected(outcome)
 
+    @app.page("/")
+    class Index(View):
+        """GET /: the hub says nothing about itself without a token; operators go to /ops, clerks to /schalter."""
+
+        async def get(self, request: Request) -> Response:
+            grant = authenticate(request, tokens)
+            if not isinstance(grant, Grant):
+                return grant
+            return self.json({"app": app.conf.id, "pages": ["/ops", "/schalter", "/api/v1/cases?ref=…"]})
+
     @app.page("/healthz")
     class Health(View):
         """GET: 200 while Kafka answers and the worker owns its partitions and has recovered its tables, else 503."""

@@ -209,6 +209,9 @@ def test_every_endpoint_refuses_missing_unknown_and_foreign_tokens(delivery_hub:
             assert answer.status == expected, (method, path, token and token[:4], answer.body)
             assert answer.content_type == "application/problem+json"
     assert hub.get("/healthz", token=None).status == 200
+    assert hub.get("/", token=None).status == 401  # faust's index says nothing without a token
+    for builtin in ("/router/", "/table/cases/", "/stats/", "/graph/"):  # faust's own pages are switched off
+        assert hub.get(builtin, token=None).status == 404, builtin
     metrics = hub.get("/metrics", token=None)
     assert metrics.status == 200 and b"# TYPE hub_delivery_attempts_total counter" in metrics.body
     log = delivery_hub.hub.log_path.read_text()
