@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from connectors.config import ConnectorConfig
@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     kafka_port: int = Field(default=9092, description="Port of the local broker's client listener.")
     kafka_controller_port: int = Field(default=9093, description="Port of the local broker's KRaft controller.")
     kafka_heap: str = Field(default="768m", description="JVM heap of the local broker.")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="How the hub's Kafka clients connect to the cluster.")
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        default="PLAIN", description="SASL mechanism, with SASL_PLAINTEXT or SASL_SSL.")
+    kafka_sasl_username: str | None = Field(default=None, description="SASL user name.")
+    kafka_sasl_password: SecretStr | None = Field(default=None, description="SASL password; never logged.")
+    kafka_ssl_cafile: Path | None = Field(
+        default=None, description="PEM file of the CA that signed the brokers' certificates; unset: system CAs.")
     cache_dir: Path = Field(default_factory=_default_cache_dir, description="Jar cache, outside the repository.")
     data_dir: Path = Field(default=REPO_ROOT / "var", description="Local broker data, pid and log files.")
 

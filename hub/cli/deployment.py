@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import click
 
@@ -17,11 +18,19 @@ class Deployment:
     settings: Settings
     bootstrap: str
     catalogue: Catalogue
+    client: dict[str, Any]  # kafka-python connection settings (hub.kafka.client_config)
 
 
 def connect() -> Deployment:
     """HUB_KAFKA_BOOTSTRAP, else the local broker when it answers, else a ClickException saying how to get one."""
+    from hub.kafka import InvalidClientSetting
+    from hub.kafka.client_config import kafka_python_kwargs
+
     settings = get_settings()
+    try:
+        client = kafka_python_kwargs(settings)
+    except InvalidClientSetting as exc:
+        raise click.ClickException(str(exc)) from exc
     bootstrap = settings.kafka_bootstrap
     if not bootstrap:
         from hub.kafka import LocalKafka
@@ -30,4 +39,4 @@ def connect() -> Deployment:
         if not local.status().answering:
             raise click.ClickException(NO_KAFKA)
         bootstrap = local.bootstrap
-    return Deployment(settings, bootstrap, settings.catalogue())
+    return Deployment(settings, bootstrap, settings.catalogue(), client)

@@ -44,7 +44,7 @@ class _Hub:
         return self.deployment.catalogue
 
     def parked(self) -> list[ParkedItem]:
-        return read_parked(self.bootstrap, self.catalogue.deadletter)
+        return read_parked(self.bootstrap, self.catalogue.deadletter, client=self.deployment.client)
 
 
 def _connect() -> _Hub:
@@ -160,7 +160,7 @@ def replay_command(item_id: str | None, replay_all: bool, reason: str | None, au
 def _replay(hub: _Hub, items: list[ParkedItem]) -> list[ReplayResult]:
     results: list[ReplayResult] = []
     with _operator_errors():
-        producer = open_producer(hub.bootstrap)
+        producer = open_producer(hub.bootstrap, client=hub.deployment.client)
     try:
         with click.progressbar(items, label="Replaying", show_pos=True, file=click.get_text_stream("stderr"),
                                item_show_func=lambda i: i.id[:ID_WIDTH] if i else None) as bar:

@@ -60,7 +60,7 @@ def replay_command(recipient: str, since: str | None, until: str | None, offsets
     if directory.authority(recipient) is None:
         raise click.ClickException(f"{recipient} is not an authority of the directory")
     topic = deployment.catalogue.delivery
-    consumer = history_consumer(deployment.bootstrap)
+    consumer = history_consumer(deployment.bootstrap, **deployment.client)
     try:
         span = resolve(consumer, topic, recipient, deployment.catalogue.partitions, since=_when(since),
                        until=_when(until), offsets=_offsets(offsets))
@@ -76,7 +76,7 @@ def replay_command(recipient: str, since: str | None, until: str | None, offsets
         return
     if not yes:
         click.confirm(f"Send {len(copies)} copies to {recipient} again?", abort=True)
-    producer = open_producer(deployment.bootstrap)
+    producer = open_producer(deployment.bootstrap, client=deployment.client)
     try:
         with click.progressbar(copies, label="Replaying", show_pos=True, file=click.get_text_stream("stderr")) as bar:
             sent = [producer.send(c.topic, key=c.key, value=c.value, headers=c.headers) for c in bar]

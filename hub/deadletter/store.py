@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -105,8 +105,10 @@ def _dead_letter(record: RecordLike, item_id: str) -> DeadLetter:
     return DeadLetter(id=item_id, reason_code=UNREADABLE_HEADER, reason=detail, origin="unknown", parked_at=parked_at)
 
 
-def read_parked(bootstrap: str, topic: str, *, timeout_s: float = 30.0) -> list[ParkedItem]:
-    """Every item currently parked on `topic`, read up to the end offsets taken at the start.
+def read_parked(bootstrap: str, topic: str, *, timeout_s: float = 30.0,
+                client: Mapping[str, Any] | None = None) -> list[ParkedItem]:
+    """Every item currently parked on `topic`, read up to the end offsets taken at the start; `client` holds the
+    connection settings (hub.kafka.client_config.kafka_python_kwargs).
 
     Raises TopicMissing when the topic does not exist and BrokerUnavailable when Kafka does not answer or the
     end is not reached within `timeout_s`.
@@ -115,7 +117,7 @@ def read_parked(bootstrap: str, topic: str, *, timeout_s: float = 30.0) -> list[
     try:
         consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                  client_id=CLIENT_ID, allow_auto_create_topics=False,
-                                 bootstrap_timeout_ms=int(timeout_s * 1000))
+                                 bootstrap_timeout_ms=int(timeout_s * 1000), **(client or {}))
     except KafkaError as exc:
         raise BrokerUnavailable(f"Kafka at {bootstrap} does not answer: {exc}") from exc
     try:
@@ -166,12 +168,14 @@ def _read_to_end(consumer: Any, bootstrap: str, topic: str, timeout_s: float) ->
     return records
 
 
-def open_producer(bootstrap: str, *, timeout_s: float = 30.0) -> Any:
-    """A KafkaProducer that waits for every in-sync replica (acks=all) and takes records as large as the topics."""
+def open_producer(bootstrap: str, *, timeout_s: float = 30.0, client: Mapping[str, Any] | None = None) -> Any:
+    """A KafkaProducer that waits for every in-sync replica (acks=all) and takes records as large as the topics;
+    `client` holds the connection settings."""
     _check_reachable(bootstrap, timeout_s)
     try:
         return KafkaProducer(bootstrap_servers=bootstrap, acks="all", client_id=CLIENT_ID,
-                             max_request_size=MAX_RECORD_BYTES, bootstrap_timeout_ms=int(timeout_s * 1000))
+                             max_request_size=MAX_RECORD_BYTES, bootstrap_timeout_ms=int(timeout_s * 1000),
+                             **(client or {}))
     except KafkaError as exc:
         raise BrokerUnavailable(f"Kafka at {bootstrap} does not answer: {exc}") from exc
 

@@ -6,6 +6,7 @@ Use `LocalKafka(settings).start()` for a broker on 127.0.0.1; every failure is a
 from hub.kafka.errors import (
     BrokerStartFailed,
     BrokerStopFailed,
+    InvalidClientSetting,
     InvalidLauncherSetting,
     KafkaLauncherError,
     PortInUse,
@@ -19,6 +20,7 @@ from hub.kafka.launcher import KafkaStatus, LocalKafka
 __all__ = [
     "BrokerStartFailed",
     "BrokerStopFailed",
+    "InvalidClientSetting",
     "InvalidLauncherSetting",
     "KafkaLauncherError",
     "KafkaStatus",

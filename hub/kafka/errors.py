@@ -1,10 +1,15 @@
-"""Typed failures of the local Kafka launcher, so callers and the CLI can say what broke and what to do."""
+"""Typed failures of the local Kafka launcher and of the Kafka client settings, so callers and the CLI can say what
+broke and what to do."""
 
 from __future__ import annotations
 
 
 class KafkaLauncherError(Exception):
-    """Root of every launcher failure; the message is meant for a human and says what to do next."""
+    """Root of every failure of hub.kafka; the message is meant for a human and says what to do next."""
+
+
+class InvalidClientSetting(KafkaLauncherError):
+    """The HUB_KAFKA_* security settings cannot connect or contradict each other; names the variable."""
 
 
 class InvalidLauncherSetting(KafkaLauncherError):

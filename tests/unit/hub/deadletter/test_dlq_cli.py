@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -34,15 +35,16 @@ def producer(monkeypatch: pytest.MonkeyPatch, parked: list[ParkedItem]) -> Itera
     fake = FakeProducer()
     topics: list[str] = []
 
-    def read_parked(bootstrap: str, topic: str) -> list[ParkedItem]:
+    def read_parked(bootstrap: str, topic: str, *, client: dict[str, Any]) -> list[ParkedItem]:
         assert bootstrap == "kafka.example:9092"
+        assert client == {"security_protocol": "PLAINTEXT"}
         topics.append(topic)
         return parked
 
     monkeypatch.setenv("HUB_KAFKA_BOOTSTRAP", "kafka.example:9092")
     monkeypatch.setenv("HUB_TOPIC_PREFIX", "dev.")
     monkeypatch.setattr(dlq, "read_parked", read_parked)
-    monkeypatch.setattr(dlq, "open_producer", lambda bootstrap: fake)
+    monkeypatch.setattr(dlq, "open_producer", lambda bootstrap, client: fake)
     get_settings.cache_clear()
     yield fake
     get_settings.cache_clear()
@@ -119,7 +121,7 @@ def test_replay_needs_either_an_id_or_all(producer: FakeProducer, args: list[str
 
 
 def test_a_missing_topic_is_a_clear_error(producer: FakeProducer, monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(bootstrap: str, topic: str) -> list[ParkedItem]:
+    def missing(bootstrap: str, topic: str, *, client: dict[str, Any]) -> list[ParkedItem]:
         raise TopicMissing(f"topic {topic} does not exist")
 
     monkeypatch.setattr(dlq, "read_parked", missing)
