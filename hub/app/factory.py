@@ -34,13 +34,14 @@ from hub.app.tables import (
 from hub.app.web import register_views
 from hub.auth.tokens import TokenStore
 from hub.delivery.attempts import ChannelClient
-from hub.delivery.channels import Secrets, SecretsError, WebhookChannel, load_secrets
+from hub.delivery.channels import load_secrets
 from hub.delivery.runner import LaneRunner
 from hub.delivery.served import ServedDelivery
 from hub.ingest.accept import Acceptor
 from hub.ingest.processor import IngestProcessor
 from hub.ingest.records import Out
 from hub.pipeline import Routing
+from hub.preflight import check_secrets
 from hub.routing.directory import Directory
 from hub.routing.rules import Rules
 from hub.settings import Settings
@@ -76,20 +77,11 @@ def load_routing(settings: Settings) -> Routing:
     return Routing(directory, rules, settings.catalogue())
 
 
-def check_secrets(directory: Directory, secrets: Secrets | None) -> None:
-    """Every webhook channel has its secret, so no delivery fails for want of one; SecretsError names it."""
-    for authority in directory.authorities.values():
-        if isinstance(authority.delivery, WebhookChannel):
-            if secrets is None:
-                raise SecretsError(None, f"authority {authority.key}", "has a webhook but HUB_SECRETS_FILE is unset")
-            secrets.secret_for(authority.delivery)
-
-
 def create_app(settings: Settings, bootstrap: str, routing: Routing | None = None) -> HubApp:
     routing = routing or load_routing(settings)
     catalogue = routing.catalogue
     secrets = load_secrets(settings.secrets_file) if settings.secrets_file else None
-    check_secrets(routing.directory, secrets)
+    check_secrets(routing.directory, secrets)  # hub.preflight runs the same check before start
     datadir = table_dir(settings)
     datadir.parent.mkdir(parents=True, exist_ok=True)
     app = SafeApp(

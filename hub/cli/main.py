@@ -47,21 +47,24 @@ def run(no_topics: bool) -> None:
 
     The API listens on HUB_HTTP_HOST:HUB_HTTP_PORT (default 127.0.0.1:6066). Stop with Ctrl+C.
     """
-    from hub.app.factory import create_app, load_routing
+    from hub.app.factory import create_app
     from hub.auth.tokens import TokenFileError
     from hub.delivery.channels import SecretsError
+    from hub.kafka.client_config import describe
     from hub.kafka.errors import KafkaLauncherError
     from hub.kafka.launcher import LocalKafka
+    from hub.preflight import PreflightError, preflight
     from topics.admin import TopicAdminError, ensure_topics
 
     settings = get_settings()
     try:
-        routing = load_routing(settings)
-    except RoutingError as exc:
-        raise click.ClickException(f"routing data is invalid: {exc}") from exc
+        checked = preflight(settings)
+    except PreflightError as exc:
+        raise click.ClickException(str(exc)) from exc
+    routing = checked.routing
     bootstrap = settings.kafka_bootstrap
     if bootstrap:
-        click.echo(f"Using the Kafka cluster at {bootstrap} (HUB_KAFKA_BOOTSTRAP).")
+        click.echo(f"Using the Kafka cluster at {bootstrap} (HUB_KAFKA_BOOTSTRAP, {describe(settings)}).")
     else:
         try:
             bootstrap = LocalKafka(settings).start(progress=click.echo)
@@ -72,7 +75,7 @@ def run(no_topics: bool) -> None:
         topics = routing.catalogue.all_topics(routing.rules.kafka_recipients(routing.directory))
         try:
             created = ensure_topics(bootstrap, topics, replication_factor=settings.replication_factor,
-                                    progress=click.echo)
+                                    progress=click.echo, client_options=checked.kafka_client)
         except TopicAdminError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Topics ready: {len(topics)} declared, {len(created)} created.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -47,20 +48,20 @@ def config_group() -> None:
 
 @config_group.command(name="check")
 def check_command() -> None:
-    """Load and validate the directory, the code lists and the rules, exactly as `hub run` does at start.
+    """Run every check `hub run` runs at start: directory, code lists, rules, secrets, channels, tokens file and
+    Kafka client settings.
 
     Prints what was loaded (with code list versions) and the authority keys the project chose itself, which an
     operator must confirm; exits 1 with file, rule and field on the first error.
     """
-    from hub.app.factory import load_routing
+    from hub.preflight import PreflightError, preflight
 
     settings = get_settings()
     try:
-        routing = load_routing(settings)
-    except RoutingError as exc:
-        click.echo(f"Konfiguration ungültig: {exc}", err=True)
-        sys.exit(1)
-    directory, rules = routing.directory, routing.rules
+        checked = preflight(settings)
+    except PreflightError as exc:
+        raise click.ClickException(str(exc)) from exc
+    directory, rules = checked.routing.directory, checked.routing.rules
     click.echo(f"Verzeichnis: {settings.routing_dir / 'authorities.toml'}")
     for uri, version in sorted(directory.versions.items()):
         click.echo(f"  Codeliste {uri}, Version {version}")
@@ -76,4 +77,8 @@ def check_command() -> None:
                    "provisional entfernen:")
         for authority in provisional:
             click.echo(f"  {authority.key:<18} {authority.name} [{authority.role}]")
+    channels = Counter(a.delivery.channel for a in directory.authorities.values())
+    click.echo(f"Kanäle:      {', '.join(f'{count} {name}' for name, count in sorted(channels.items()))}")
+    click.echo(f"Geheimnisse: {settings.secrets_file or 'keine (HUB_SECRETS_FILE nicht gesetzt)'}")
+    click.echo(f"Tokens:      {settings.tokens_path}, {len(checked.tokens.grants)} Tokens")
     click.echo("Konfiguration gültig.")
