@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint unit bench
+.PHONY: install system-packages run test lint unit bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: the hub needs Python 3.11+"; exit 1; }
@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+## Debian packages the tests use (promtool, docker-compose, chromium): installed when missing, as root.
+system-packages:
+	@scripts/system-packages.sh
+
+install: system-packages $(STAMP)
 
 ## Run the hub: local Kafka (unless HUB_KAFKA_BOOTSTRAP is set), topics, worker and HTTP API on :6066.
 run: install
