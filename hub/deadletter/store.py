@@ -7,18 +7,18 @@ removes it. Reading never joins a consumer group, so listing commits nothing and
 from __future__ import annotations
 
 import logging
-import socket
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 from pydantic import ValidationError
 
 from hub.deadletter import BrokerUnavailable, DeadLetterError, TopicMissing
+from hub.kafka.reachable import unreachable
 from topics.catalogue import MAX_RECORD_BYTES
 from topics.envelope import DEADLETTER_HEADER, DeadLetter, from_headers
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 CLIENT_ID = "municipal-hub-dlq"
 UNREADABLE_HEADER = "deadletter.unreadable_header"  # reason_code of a record whose hub-deadletter header is bad
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,13 @@ def fold(records: Iterable[RecordLike]) -> list[ParkedItem]:
     real item (an empty body was parked). Records without a key cannot be addressed and are skipped.
     """
     current: dict[str, ParkedItem] = {}
+    fold_into(current, records, lambda record, item_id: ParkedItem(
+        item_id, dead_letter_of(record, item_id), record.value or b"", record.partition, record.offset))
+    return sorted(current.values(), key=lambda i: (i.record.parked_at, i.partition, i.offset))
+
+
+def fold_into(current: dict[str, T], records: Iterable[RecordLike], make: Callable[[RecordLike, str], T]) -> None:
+    """Apply `records` to `current` (dead-letter id -> what `make` keeps of the record) as `fold` does."""
     for record in records:
         if record.key is None:
             log.warning("dead-letter record without key at partition %d offset %d skipped",
@@ -84,13 +92,11 @@ def fold(records: Iterable[RecordLike]) -> list[ParkedItem]:
         item_id = record.key.decode("utf-8", errors="replace")
         if record.value is None:
             current.pop(item_id, None)
-            continue
-        current[item_id] = ParkedItem(item_id, _dead_letter(record, item_id), record.value, record.partition,
-                                      record.offset)
-    return sorted(current.values(), key=lambda i: (i.record.parked_at, i.partition, i.offset))
+        else:
+            current[item_id] = make(record, item_id)
 
 
-def _dead_letter(record: RecordLike, item_id: str) -> DeadLetter:
+def dead_letter_of(record: RecordLike, item_id: str) -> DeadLetter:
     """The record's DeadLetter header; a missing or invalid one becomes a stand-in, so the item stays visible."""
     try:
         found = from_headers(record.headers, DEADLETTER_HEADER, DeadLetter)
@@ -131,20 +137,10 @@ def read_parked(bootstrap: str, topic: str, *, timeout_s: float = 30.0,
 
 
 def _check_reachable(bootstrap: str, timeout_s: float) -> None:
-    """Fail fast, and cleanly, when no bootstrap address accepts a TCP connection.
-
-    kafka-python leaks its sockets and network thread when a client's constructor cannot bootstrap, so the common
-    case (broker down, wrong address) is caught here before a client is built.
-    """
-    errors = []
-    for address in filter(None, (a.strip() for a in bootstrap.split(","))):
-        host, _, port = address.rpartition(":")
-        try:
-            with socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout=min(timeout_s, 5.0)):
-                return
-        except (OSError, ValueError) as exc:
-            errors.append(f"{address}: {exc}")
-    raise BrokerUnavailable(f"Kafka at {bootstrap} does not answer ({'; '.join(errors) or 'no address'})")
+    """Fail fast, and cleanly, when no bootstrap address accepts a TCP connection (see hub.kafka.reachable)."""
+    problem = unreachable(bootstrap, timeout_s)
+    if problem is not None:
+        raise BrokerUnavailable(f"Kafka at {bootstrap} does not answer ({problem})")
 
 
 def _read_to_end(consumer: Any, bootstrap: str, topic: str, timeout_s: float) -> list[RecordLike]:
@@ -154,8 +150,16 @@ def _read_to_end(consumer: Any, bootstrap: str, topic: str, timeout_s: float) ->
                            "`hub run` create the topics")
     assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
     consumer.assign(assigned)
-    end: dict[Any, int] = consumer.end_offsets(assigned)
     consumer.seek_to_beginning(*assigned)
+    return read_available(consumer, assigned, topic, timeout_s)
+
+
+def read_available(consumer: Any, assigned: Sequence[Any], topic: str, timeout_s: float) -> list[RecordLike]:
+    """The records from each assigned partition's position up to its end offset taken now.
+
+    Raises BrokerUnavailable when the end is not reached within `timeout_s`.
+    """
+    end: dict[Any, int] = consumer.end_offsets(list(assigned))
     deadline = time.monotonic() + timeout_s
     records: list[RecordLike] = []
     pending = [tp for tp in assigned if consumer.position(tp) < end[tp]]

@@ -1,0 +1,59 @@
+"""Consumer lag from offsets, as plain data: what a group has left to process on each partition it reads.
+
+Pure: the offsets come from Kafka through a reader (hub.kafka.offsets), so lag is right again after any restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+TopicPartitionKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class PartitionOffsets:
+    """A partition's log: `earliest` is its first retained offset, `end` the offset the next record will get."""
+
+    topic: str
+    partition: int
+    earliest: int
+    end: int
+
+
+@dataclass(frozen=True)
+class LagSample:
+    group: str
+    topic: str
+    partition: int
+    lag: int
+
+
+def partition_lag(log: PartitionOffsets, committed: int | None) -> int:
+    """Records the group has still to read on this partition.
+
+    A committed offset is the next offset the group will read. Without one (the group never committed here) the
+    group starts from the earliest retained record, as the hub's consumers do; a committed offset that retention
+    has overtaken likewise resumes at the earliest record. Never negative.
+    """
+    start = log.earliest if committed is None else max(committed, log.earliest)
+    return max(log.end - start, 0)
+
+
+def lag_samples(group: str, logs: Iterable[PartitionOffsets],
+                committed: Mapping[TopicPartitionKey, int]) -> list[LagSample]:
+    """One sample per partition in `logs` for `group`, sorted by topic and partition."""
+    samples = [LagSample(group, log.topic, log.partition, partition_lag(log, committed.get((log.topic, log.partition))))
+               for log in logs]
+    return sorted(samples, key=lambda s: (s.topic, s.partition))
+
+
+def backlog_per_label(samples: Iterable[LagSample], labels: Mapping[str, str]) -> dict[str, int]:
+    """The lag summed over the partitions of each topic in `labels`, keyed by that topic's label (e.g. the recipient
+    of a retry stream); a labelled topic without samples counts 0."""
+    backlog = dict.fromkeys(labels.values(), 0)
+    for sample in samples:
+        label = labels.get(sample.topic)
+        if label is not None:
+            backlog[label] += sample.lag
+    return backlog
