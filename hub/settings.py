@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     retry_base_s: float = Field(default=2.0, description="First retry delay of a failed webhook delivery.")
     retry_max_delay_s: float = Field(default=300.0, description="Longest delay between two delivery attempts.")
 
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text: one readable line per event; json: one JSON object per line.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Lowest level logged.")
+    log_repeat_interval_s: float = Field(
+        default=30.0, gt=0,
+        description="Repeated Kafka client warnings (reconnect noise) are logged once per this interval.")
+
     routing_dir: Path = Field(
         default=REPO_ROOT / "hub" / "routing" / "data",
         description="Folder holding authorities.toml and rules.toml.",

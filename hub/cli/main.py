@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from hub.cli.routing import config_group, route_command
 from hub.cli.tokens import token_group
 from hub.cli.trace import trace_command
 from hub.routing.errors import RoutingError
-from hub.settings import get_settings
+from hub.settings import Settings, get_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +28,24 @@ def cli() -> None:
 
     Settings come from HUB_* environment variables; see README.md.
     """
+    from pydantic import ValidationError
+
+    from hub.logs.setup import configure
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"HUB_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                             for e in exc.errors(include_input=False))
+        raise click.ClickException(f"invalid settings: {problems}") from None
+    configure(settings)
+
+
+def _announcer(settings: Settings) -> Callable[[str], None]:
+    """Where `hub run` says what it does: the terminal, or a log line when logs are JSON (every line stays JSON)."""
+    if settings.log_format == "json":
+        return logging.getLogger("hub.run").info
+    return click.echo
 
 
 cli.add_command(kafka_group)
@@ -57,6 +76,7 @@ def run(no_topics: bool) -> None:
     from topics.admin import TopicAdminError, ensure_topics
 
     settings = get_settings()
+    say = _announcer(settings)
     try:
         checked = preflight(settings)
     except PreflightError as exc:
@@ -64,33 +84,39 @@ def run(no_topics: bool) -> None:
     routing = checked.routing
     bootstrap = settings.kafka_bootstrap
     if bootstrap:
-        click.echo(f"Using the Kafka cluster at {bootstrap} (HUB_KAFKA_BOOTSTRAP, {describe(settings)}).")
+        say(f"Using the Kafka cluster at {bootstrap} (HUB_KAFKA_BOOTSTRAP, {describe(settings)}).")
     else:
         try:
-            bootstrap = LocalKafka(settings).start(progress=click.echo)
+            bootstrap = LocalKafka(settings).start(progress=say)
         except KafkaLauncherError as exc:
             raise click.ClickException(str(exc)) from exc
     if not no_topics:
-        click.echo("Creating missing topics …")
+        say("Creating missing topics …")
         topics = routing.catalogue.all_topics(routing.rules.kafka_recipients(routing.directory))
         try:
             created = ensure_topics(bootstrap, topics, replication_factor=settings.replication_factor,
-                                    progress=click.echo, client_options=checked.kafka_client)
+                                    progress=say, client_options=checked.kafka_client)
         except TopicAdminError as exc:
             raise click.ClickException(str(exc)) from exc
-        click.echo(f"Topics ready: {len(topics)} declared, {len(created)} created.")
+        say(f"Topics ready: {len(topics)} declared, {len(created)} created.")
     try:
         hub_app = create_app(settings, bootstrap, routing)
     except (SecretsError, TokenFileError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"HTTP API on http://{settings.http_host}:{settings.http_port}/api/v1/messages")
+    say(f"HTTP API on http://{settings.http_host}:{settings.http_port}/api/v1/messages")
     if not hub_app.tokens.grants:
-        click.echo(f"No API tokens in {settings.tokens_path}: every call except /healthz and /metrics gets 401. "
-                   "Create one with `hub token add --system NAME --authority KEY` and restart.")
+        say(f"No API tokens in {settings.tokens_path}: every call except /healthz and /metrics gets 401. "
+            "Create one with `hub token add --system NAME --authority KEY` and restart.")
     from faust.worker import Worker
 
-    logging.basicConfig(level=logging.INFO)
-    Worker(hub_app.app, loglevel="INFO").execute_from_commandline()
+    from hub.logs.setup import logging_config
+
+    json_logs = settings.log_format == "json"
+    worker = Worker(hub_app.app, loglevel=settings.log_level, logging_config=logging_config(settings),
+                    quiet=json_logs)
+    if json_logs:
+        worker.spinner = None  # the start-up spinner writes raw characters to stdout
+    worker.execute_from_commandline()
 
 
 @cli.command()
