@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     app_id: str = Field(default="municipal-hub", description="faust application id and consumer group.")
     http_host: str = Field(default="127.0.0.1", description="Interface of the HTTP API.")
     http_port: int = Field(default=6066, description="Port of the HTTP API.")
+    http_advertised_host: str | None = Field(
+        default=None,
+        description="Host name the other workers reach this one by (faust forwards case look-ups to the worker "
+                    "holding the case); default HUB_HTTP_HOST. Needed when HUB_HTTP_HOST is 0.0.0.0.")
     max_message_bytes: int = Field(default=4 * 1024 * 1024, description="Largest XÖV message body accepted.")
     topic_partitions: int = Field(default=6, ge=1, description="Partitions of every topic the hub consumes.")
     replication_factor: int = Field(default=1, ge=1, description="Replication factor of the hub's topics.")
