@@ -49,11 +49,11 @@ class KafkaState:
     up: bool
     lag: tuple[LagSample, ...] = ()
     retry_backlog: Mapping[str, int] = field(default_factory=dict)
-    deadletters: DeadLetterCounts = field(default_factory=dict)
+    deadletters: DeadLetterCounts | None = None  # None: not known (yet)
 
 
 def read_state(reader: OffsetReader, watches: Mapping[str, Sequence[str]], retry_topics: Mapping[str, str],
-               deadletters: Callable[[], DeadLetterCounts] | None) -> KafkaState:
+               deadletters: Callable[[], DeadLetterCounts | None] | None) -> KafkaState:
     """Read every watched group's lag, the retry backlog and the dead letters waiting; raises when Kafka fails."""
     topics = sorted({topic for group_topics in watches.values() for topic in group_topics})
     logs = {(o.topic, o.partition): o for o in reader.log_offsets(topics)}
@@ -63,8 +63,9 @@ def read_state(reader: OffsetReader, watches: Mapping[str, Sequence[str]], retry
         wanted = set(group_topics)
         lag += lag_samples(group, [o for key, o in logs.items() if key[0] in wanted], committed.get(group, {}))
     backlog = backlog_per_label(lag, retry_topics)
+    counts = deadletters() if deadletters else None
     return KafkaState(up=True, lag=tuple(lag), retry_backlog=backlog,
-                      deadletters=dict(deadletters()) if deadletters else {})
+                      deadletters=dict(counts) if counts is not None else None)
 
 
 def _gauge(family: Family) -> GaugeMetricFamily:
@@ -80,7 +81,7 @@ def metric_families(state: KafkaState | None) -> list[Metric]:
             lag.add_metric([sample.group, sample.topic, str(sample.partition)], sample.lag)
         for recipient, waiting in sorted(state.retry_backlog.items()):
             retry.add_metric([recipient], waiting)
-        for (reason, authority), count in sorted(state.deadletters.items()):
+        for (reason, authority), count in sorted((state.deadletters or {}).items()):
             dead.add_metric([reason, authority], count)
     return [lag, retry, dead, up]
 
@@ -90,10 +91,11 @@ class KafkaStateCollector:
 
     def __init__(self, reader: OffsetReader, watches: Mapping[str, Sequence[str]], *,
                  retry_topics: Mapping[str, str] | None = None,
-                 deadletters: Callable[[], DeadLetterCounts] | None = None,
+                 deadletters: Callable[[], DeadLetterCounts | None] | None = None,
                  max_age_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
         """`watches`: consumer group -> topics whose lag to show; `retry_topics`: retry topic -> recipient (each read
-        by one watched group); `deadletters`: counts of parked records, called on every refresh."""
+        by one watched group); `deadletters`: counts of parked records, called on every refresh (None while not
+        known yet, as hub.deadletter.depth.DeadLetterDepth.counts answers during its first read)."""
         self.reader = reader
         self.watches = {group: tuple(topics) for group, topics in watches.items()}
         self.retry_topics = dict(retry_topics or {})

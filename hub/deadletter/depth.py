@@ -1,8 +1,9 @@
 """How many parked records wait on the dead-letter topic, by reason code and authority, for the metrics.
 
-The compacted topic is the truth (see hub.deadletter.store): the first call reads it from the beginning, every later
-call only what was added since, folded the same way (latest record per key, a tombstone removes it). Only the reason
-and authority of each item are kept, never its payload. Blocking: call it from a thread.
+The compacted topic is the truth (see hub.deadletter.store): the first calls read it from the beginning, every later
+call only what was added since, folded the same way (latest record per key, a tombstone removes it). Each call reads
+for at most `timeout_s`; a long topic is caught up with over several calls. Only the reason and authority of each
+item are kept, never its payload. Blocking: call it from a thread.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from kafka.errors import KafkaError
 
 from hub.deadletter import BrokerUnavailable, TopicMissing
 from hub.deadletter.query import envelope_of
-from hub.deadletter.store import RecordLike, dead_letter_of, fold_into, read_available
+from hub.deadletter.store import RecordLike, dead_letter_of, fold_into, poll_available
 from hub.kafka.reachable import unreachable
 from monitoring.metrics import UNKNOWN
 
@@ -58,22 +59,25 @@ class DeadLetterDepth:
         self._consumer: Any = None
         self._assigned: list[Any] = []
         self._items: dict[str, Summary] = {}
+        self._caught_up = False
         self._lock = threading.Lock()
 
-    def counts(self) -> dict[Summary, int]:
-        """(reason, authority) -> records waiting now; BrokerUnavailable or TopicMissing when Kafka cannot tell."""
+    def counts(self) -> dict[Summary, int] | None:
+        """(reason, authority) -> records waiting now, or None until the topic has been read to its end once;
+        BrokerUnavailable or TopicMissing when Kafka cannot tell."""
         with self._lock:
             try:
                 consumer = self._open()
-                apply(self._items, read_available(consumer, self._assigned, self.topic, self.timeout_s),
-                      max_bytes=self.max_bytes)
+                records, complete = poll_available(consumer, self._assigned, self.timeout_s, keep_later=True)
+                apply(self._items, records, max_bytes=self.max_bytes)
             except (KafkaError, OSError) as exc:
                 self.close()
                 raise BrokerUnavailable(f"reading {self.topic} from Kafka at {self.bootstrap} failed: {exc}") from exc
             except (BrokerUnavailable, TopicMissing):
                 self.close()
                 raise
-            return tally(self._items)
+            self._caught_up = self._caught_up or complete
+            return tally(self._items) if self._caught_up else None
 
     def _open(self) -> Any:
         if self._consumer is not None:
@@ -96,6 +100,6 @@ class DeadLetterDepth:
 
     def close(self) -> None:
         """Drop the consumer and what was read; the next call reads the topic from the beginning again."""
-        consumer, self._consumer, self._items = self._consumer, None, {}
+        consumer, self._consumer, self._items, self._caught_up = self._consumer, None, {}, False
         if consumer is not None:
             consumer.close()

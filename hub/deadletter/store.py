@@ -159,17 +159,31 @@ def read_available(consumer: Any, assigned: Sequence[Any], topic: str, timeout_s
 
     Raises BrokerUnavailable when the end is not reached within `timeout_s`.
     """
+    records, complete = poll_available(consumer, assigned, timeout_s)
+    if not complete:
+        raise BrokerUnavailable(f"reading {topic} did not reach its end within {timeout_s:.0f} s")
+    return records
+
+
+def poll_available(consumer: Any, assigned: Sequence[Any], timeout_s: float, *,
+                   keep_later: bool = False) -> tuple[list[RecordLike], bool]:
+    """Poll each assigned partition from its position towards its end offset taken now, for at most `timeout_s`;
+    the records read, and whether every end was reached.
+
+    A poll may bring records past those ends: they are dropped (not part of this snapshot) unless `keep_later`,
+    for a caller that reads on from the consumer's position next time.
+    """
     end: dict[Any, int] = consumer.end_offsets(list(assigned))
     deadline = time.monotonic() + timeout_s
     records: list[RecordLike] = []
     pending = [tp for tp in assigned if consumer.position(tp) < end[tp]]
     while pending:
         if time.monotonic() > deadline:
-            raise BrokerUnavailable(f"reading {topic} did not reach its end within {timeout_s:.0f} s")
+            return records, False
         for tp, batch in consumer.poll(timeout_ms=500).items():
-            records += [r for r in batch if r.offset < end[tp]]  # later records are not part of this snapshot
+            records += [r for r in batch if keep_later or r.offset < end[tp]]
         pending = [tp for tp in pending if consumer.position(tp) < end[tp]]
-    return records
+    return records, True
 
 
 def open_producer(bootstrap: str, *, timeout_s: float = 30.0, client: Mapping[str, Any] | None = None) -> Any:

@@ -121,3 +121,11 @@ def test_registered_families_are_the_declared_ones_and_render_for_prometheus() -
     text = generate_latest(registry).decode()
     assert f'{CONSUMER_LAG.name}{{group="{GROUP}",partition="0",topic="{INGEST}"}} 2.0' in text
     assert f"# TYPE {KAFKA_UP.name} gauge" in text
+
+
+def test_dead_letters_not_known_yet_are_left_out_while_kafka_answers() -> None:
+    collector = KafkaStateCollector(FakeReader(), {GROUP: [INGEST]}, deadletters=lambda: None, clock=Clock())
+    collector.refresh()
+    found = samples(collector)
+    assert found[(KAFKA_UP.name, ())] == 1
+    assert not any(name == DEADLETTERS_WAITING.name for name, _labels in found)

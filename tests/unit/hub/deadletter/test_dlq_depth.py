@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hub.deadletter.depth import Summary, apply, tally
-from hub.deadletter.store import UNREADABLE_HEADER
+from hub.deadletter.store import UNREADABLE_HEADER, poll_available
 from monitoring.metrics import UNKNOWN
 from tests.unit.hub.deadletter.fakes import Rec, dead_letter, parked
 
@@ -43,3 +43,44 @@ def test_a_record_with_a_bad_header_still_counts() -> None:
     items: dict[str, Summary] = {}
     apply(items, [Rec(b"z", b"<x/>", [("hub-deadletter", b"{not json")])], max_bytes=MAX_BYTES)
     assert tally(items) == {(UNREADABLE_HEADER, UNKNOWN): 1}
+
+
+class FakeConsumer:
+    """One partition holding `records`; each poll hands out at most `per_poll` of them from the position on."""
+
+    def __init__(self, records: list[Rec], per_poll: int) -> None:
+        self.records, self.per_poll, self.at = records, per_poll, 0
+
+    def end_offsets(self, partitions: list[str]) -> dict[str, int]:
+        return {partitions[0]: len(self.records)}
+
+    def position(self, partition: str) -> int:
+        return self.at
+
+    def poll(self, timeout_ms: int) -> dict[str, list[Rec]]:
+        batch = self.records[self.at:self.at + self.per_poll]
+        self.at += len(batch)
+        return {"p0": batch} if batch else {}
+
+
+def _numbered(count: int) -> list[Rec]:
+    return [parked(dead_letter(f"id-{n}"), offset=n) for n in range(count)]
+
+
+def test_polling_reads_up_to_the_end_offsets_taken_at_the_start() -> None:
+    consumer = FakeConsumer(_numbered(5), per_poll=2)
+    records, complete = poll_available(consumer, ["p0"], timeout_s=10)
+    assert complete and [r.offset for r in records] == [0, 1, 2, 3, 4]
+
+
+def test_polling_stops_at_the_deadline_and_says_so() -> None:
+    consumer = FakeConsumer(_numbered(3), per_poll=0)  # a broker that hands out nothing
+    assert poll_available(consumer, ["p0"], timeout_s=0.05) == ([], False)
+
+
+def test_records_past_the_snapshot_are_kept_only_for_a_reader_that_reads_on() -> None:
+    consumer = FakeConsumer(_numbered(3), per_poll=3)
+    consumer.end_offsets = lambda partitions: {"p0": 2}  # type: ignore[method-assign]  # a record came meanwhile
+    assert [r.offset for r in poll_available(consumer, ["p0"], timeout_s=10)[0]] == [0, 1]
+    consumer.at = 0
+    assert [r.offset for r in poll_available(consumer, ["p0"], timeout_s=10, keep_later=True)[0]] == [0, 1, 2]
