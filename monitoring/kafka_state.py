@@ -1,11 +1,10 @@
-"""Gauges that describe Kafka, computed from Kafka: consumer lag, retry backlog, dead letters waiting, reachability.
+"""Gauges that describe Kafka, computed from Kafka: consumer lag, dead letters waiting, reachability.
 
 `KafkaStateCollector` is a prometheus_client collector in two halves, so a scrape never blocks an event loop:
 `refresh()` reads Kafka (blocking, bounded by the reader's timeout, skipped while the last reading is younger than
 `max_age_s`; run it in a thread), and `collect()` only serves the last reading.
 
-    collector = KafkaStateCollector(reader, {"municipal-hub": topics}, retry_topics={topic: recipient},
-                                    deadletters=depth.counts)
+    collector = KafkaStateCollector(reader, {"municipal-hub": topics}, deadletters=depth.counts)
     REGISTRY.register(collector)
     await asyncio.to_thread(collector.refresh)      # in the /metrics handler
     body = generate_latest(REGISTRY)
@@ -17,13 +16,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from monitoring.lag import LagSample, PartitionOffsets, TopicPartitionKey, backlog_per_label, lag_samples
-from monitoring.metrics import CONSUMER_LAG, DEADLETTERS_WAITING, KAFKA_UP, RETRY_BACKLOG, Family
+from monitoring.lag import LagSample, PartitionOffsets, TopicPartitionKey, lag_samples
+from monitoring.metrics import CONSUMER_LAG, DEADLETTERS_WAITING, KAFKA_UP, Family
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +47,12 @@ class KafkaState:
 
     up: bool
     lag: tuple[LagSample, ...] = ()
-    retry_backlog: Mapping[str, int] = field(default_factory=dict)
     deadletters: DeadLetterCounts | None = None  # None: not known (yet)
 
 
-def read_state(reader: OffsetReader, watches: Mapping[str, Sequence[str]], retry_topics: Mapping[str, str],
+def read_state(reader: OffsetReader, watches: Mapping[str, Sequence[str]],
                deadletters: Callable[[], DeadLetterCounts | None] | None) -> KafkaState:
-    """Read every watched group's lag, the retry backlog and the dead letters waiting; raises when Kafka fails."""
+    """Read every watched group's lag and the dead letters waiting; raises when Kafka fails."""
     topics = sorted({topic for group_topics in watches.values() for topic in group_topics})
     logs = {(o.topic, o.partition): o for o in reader.log_offsets(topics)}
     committed = reader.committed(sorted(watches))
@@ -62,10 +60,8 @@ def read_state(reader: OffsetReader, watches: Mapping[str, Sequence[str]], retry
     for group, group_topics in sorted(watches.items()):
         wanted = set(group_topics)
         lag += lag_samples(group, [o for key, o in logs.items() if key[0] in wanted], committed.get(group, {}))
-    backlog = backlog_per_label(lag, retry_topics)
     counts = deadletters() if deadletters else None
-    return KafkaState(up=True, lag=tuple(lag), retry_backlog=backlog,
-                      deadletters=dict(counts) if counts is not None else None)
+    return KafkaState(up=True, lag=tuple(lag), deadletters=dict(counts) if counts is not None else None)
 
 
 def _gauge(family: Family) -> GaugeMetricFamily:
@@ -74,31 +70,27 @@ def _gauge(family: Family) -> GaugeMetricFamily:
 
 def metric_families(state: KafkaState | None) -> list[Metric]:
     """The families for one reading (or none yet); only reachability when Kafka did not answer."""
-    lag, retry, dead, up = (_gauge(f) for f in (CONSUMER_LAG, RETRY_BACKLOG, DEADLETTERS_WAITING, KAFKA_UP))
+    lag, dead, up = (_gauge(f) for f in (CONSUMER_LAG, DEADLETTERS_WAITING, KAFKA_UP))
     if state is not None:
         up.add_metric([], 1.0 if state.up else 0.0)
         for sample in state.lag:
             lag.add_metric([sample.group, sample.topic, str(sample.partition)], sample.lag)
-        for recipient, waiting in sorted(state.retry_backlog.items()):
-            retry.add_metric([recipient], waiting)
         for (reason, authority), count in sorted((state.deadletters or {}).items()):
             dead.add_metric([reason, authority], count)
-    return [lag, retry, dead, up]
+    return [lag, dead, up]
 
 
 class KafkaStateCollector:
     """Serves the last reading of Kafka to Prometheus; `refresh()` takes a new one when the last is stale."""
 
     def __init__(self, reader: OffsetReader, watches: Mapping[str, Sequence[str]], *,
-                 retry_topics: Mapping[str, str] | None = None,
                  deadletters: Callable[[], DeadLetterCounts | None] | None = None,
                  max_age_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
-        """`watches`: consumer group -> topics whose lag to show; `retry_topics`: retry topic -> recipient (each read
-        by one watched group); `deadletters`: counts of parked records, called on every refresh (None while not
-        known yet, as hub.deadletter.depth.DeadLetterDepth.counts answers during its first read)."""
+        """`watches`: consumer group -> topics whose lag to show; `deadletters`: counts of parked records, called on
+        every refresh (None while not known yet, as hub.deadletter.depth.DeadLetterDepth.counts answers during its
+        first read)."""
         self.reader = reader
         self.watches = {group: tuple(topics) for group, topics in watches.items()}
-        self.retry_topics = dict(retry_topics or {})
         self.deadletters = deadletters
         self.max_age_s = max_age_s
         self.clock = clock
@@ -120,7 +112,7 @@ class KafkaStateCollector:
             if self._read_at is not None and now - self._read_at < self.max_age_s:
                 return self._state
             try:
-                state = read_state(self.reader, self.watches, self.retry_topics, self.deadletters)
+                state = read_state(self.reader, self.watches, self.deadletters)
             except Exception as exc:  # any failure of the cluster or the client means "Kafka is not answering"
                 if self._state is None or self._state.up:  # once per outage, not once per scrape
                     log.warning("kafka state cannot be read: %s: %s", type(exc).__name__, exc)

@@ -46,14 +46,3 @@ def lag_samples(group: str, logs: Iterable[PartitionOffsets],
     samples = [LagSample(group, log.topic, log.partition, partition_lag(log, committed.get((log.topic, log.partition))))
                for log in logs]
     return sorted(samples, key=lambda s: (s.topic, s.partition))
-
-
-def backlog_per_label(samples: Iterable[LagSample], labels: Mapping[str, str]) -> dict[str, int]:
-    """The lag summed over the partitions of each topic in `labels`, keyed by that topic's label (e.g. the recipient
-    of a retry stream); a labelled topic without samples counts 0."""
-    backlog = dict.fromkeys(labels.values(), 0)
-    for sample in samples:
-        label = labels.get(sample.topic)
-        if label is not None:
-            backlog[label] += sample.lag
-    return backlog

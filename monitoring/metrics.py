@@ -1,8 +1,9 @@
 """Every Prometheus metric of the hub, declared once; code elsewhere only increments these.
 
-Two kinds: counters, histograms and gauges the worker updates as it goes (below), and families that collectors
-compute at scrape time from Kafka and the worker's tables (`Family`, yielded by monitoring.kafka_state and
-monitoring.inbox_backlog), so those figures are right again after a restart.
+Two kinds: counters and histograms the worker updates as it goes (below), and gauge families that collectors compute
+at scrape time from Kafka and from the worker's tables (`Family`, yielded by monitoring.kafka_state and
+monitoring.worker_state), so those figures are right again after a restart and never go stale on a worker that lost
+its partitions.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 # Receipt to delivery takes milliseconds when all is well and minutes when a recipient is slow or being retried.
@@ -68,19 +69,6 @@ DELIVERY_OUTCOMES = Counter(
     ["recipient", "channel", "outcome"],
     registry=REGISTRY,
 )
-RECIPIENT_LAST_SUCCESS = Gauge(
-    "hub_recipient_last_success_timestamp_seconds",
-    "Unix time of this worker's last successful delivery to a recipient, per channel.",
-    ["recipient", "channel"],
-    registry=REGISTRY,
-)
-RECIPIENT_FAILURES = Gauge(
-    "hub_recipient_consecutive_failures",
-    "Failed delivery attempts to a recipient since its last success on this worker, per channel.",
-    ["recipient", "channel"],
-    registry=REGISTRY,
-)
-
 UNKNOWN = "unbekannt"
 Outcome = Literal["delivered", "failed", "parked"]
 
@@ -89,17 +77,9 @@ def count_stage(standard: str | None, message_type: str | None, stage: str) -> N
     MESSAGES.labels(standard or UNKNOWN, message_type or UNKNOWN, stage).inc()
 
 
-def delivery_outcome(recipient: str, channel: str, outcome: Outcome, *, at: float) -> None:
-    """Count one delivery result and update the recipient's health; `at` is the Unix time of the result.
-
-    A parked delivery ends with a failed attempt, so it counts as a failure for the recipient's health.
-    """
+def delivery_outcome(recipient: str, channel: str, outcome: Outcome) -> None:
+    """Count one delivery result: delivered, failed (an attempt failed and will be retried) or parked."""
     DELIVERY_OUTCOMES.labels(recipient, channel, outcome).inc()
-    if outcome == "delivered":
-        RECIPIENT_LAST_SUCCESS.labels(recipient, channel).set(at)
-        RECIPIENT_FAILURES.labels(recipient, channel).set(0)
-    else:
-        RECIPIENT_FAILURES.labels(recipient, channel).inc()
 
 
 def observe_end_to_end(standard: str | None, seconds: float) -> None:
@@ -122,11 +102,6 @@ CONSUMER_LAG = Family(
     "read from Kafka.",
     ("group", "topic", "partition"),
 )
-RETRY_BACKLOG = Family(
-    "hub_retry_backlog",
-    "Failed deliveries waiting on a recipient's retry stream for their next attempt, read from Kafka.",
-    ("recipient",),
-)
 DEADLETTERS_WAITING = Family(
     "hub_deadletters_waiting",
     "Parked records waiting on the dead-letter topic, by reason code and authority (the failed delivery's recipient, "
@@ -136,6 +111,21 @@ DEADLETTERS_WAITING = Family(
 KAFKA_UP = Family(
     "hub_kafka_up",
     "1 when the hub read the cluster's offsets at its last attempt, 0 when Kafka did not answer.",
+)
+RECIPIENT_FAILURES = Family(
+    "hub_recipient_consecutive_failures",
+    "Failed delivery attempts to a served recipient since its last success, from its delivery lane.",
+    ("recipient", "channel"),
+)
+RECIPIENT_LAST_SUCCESS = Family(
+    "hub_recipient_last_success_timestamp_seconds",
+    "Unix time of the last successful delivery to a served recipient, from its delivery lane.",
+    ("recipient", "channel"),
+)
+RETRY_BACKLOG = Family(
+    "hub_retry_backlog",
+    "Copies for a served recipient waiting on the retry stream for their next attempt.",
+    ("recipient",),
 )
 INBOX_WAITING = Family(
     "hub_inbox_waiting",
@@ -147,5 +137,5 @@ INBOX_OLDEST_AGE = Family(
     "Age of the oldest message waiting in a recipient's pull inbox.",
     ("authority",),
 )
-COLLECTED: tuple[Family, ...] = (CONSUMER_LAG, RETRY_BACKLOG, DEADLETTERS_WAITING, KAFKA_UP, INBOX_WAITING,
-                                 INBOX_OLDEST_AGE)
+COLLECTED: tuple[Family, ...] = (CONSUMER_LAG, DEADLETTERS_WAITING, KAFKA_UP, RECIPIENT_FAILURES,
+                                 RECIPIENT_LAST_SUCCESS, RETRY_BACKLOG, INBOX_WAITING, INBOX_OLDEST_AGE)

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from monitoring.inbox_backlog import InboxBacklogCollector
 from monitoring.kafka_state import KafkaStateCollector
 from monitoring.lag import PartitionOffsets, TopicPartitionKey
 from monitoring.metrics import COLLECTED, REGISTRY
+from monitoring.worker_state import WorkerStateCollector
 from tests.support.promql import exported_names, metric_names
 
 MONITORING = Path(__file__).resolve().parents[3] / "monitoring"
@@ -47,7 +47,7 @@ def _rules() -> list[dict[str, Any]]:
 
 def _collected_families() -> list[Any]:
     """The families the hub's collectors yield, described without reading Kafka or any table."""
-    return [*KafkaStateCollector(_NoKafka(), {}).describe(), *InboxBacklogCollector(dict).describe()]
+    return [*KafkaStateCollector(_NoKafka(), {}).describe(), *WorkerStateCollector().describe()]
 
 
 def _exported() -> set[str]:
@@ -131,5 +131,5 @@ def test_metric_names_are_read_from_promql(expr: str, names: set[str]) -> None:
 def test_exported_names_follow_the_metric_types() -> None:
     names = exported_names(REGISTRY.collect())
     assert {"hub_messages_total", "hub_end_to_end_seconds_bucket", "hub_end_to_end_seconds_count",
-            "hub_recipient_consecutive_failures"} <= names
+            "hub_delivery_outcomes_total"} <= names
     assert "hub_messages" not in names and "hub_end_to_end_seconds" not in names

@@ -8,11 +8,11 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from monitoring.kafka_state import KafkaStateCollector
 from monitoring.lag import PartitionOffsets, TopicPartitionKey
-from monitoring.metrics import COLLECTED, CONSUMER_LAG, DEADLETTERS_WAITING, KAFKA_UP, RETRY_BACKLOG
+from monitoring.metrics import COLLECTED, CONSUMER_LAG, DEADLETTERS_WAITING, KAFKA_UP
 from tests.support.metrics import samples
 
 GROUP = "municipal-hub"
-INGEST, RETRY = "trade.ingest", "hub.delivery.retry.xga-06431000"
+INGEST, RETRY = "trade.ingest", "hub.delivery.retry"
 
 
 class FakeReader:
@@ -44,11 +44,11 @@ class Clock:
 
 
 def _collector(reader: FakeReader, clock: Clock, dead: dict[tuple[str, str], int] | None = None) -> KafkaStateCollector:
-    return KafkaStateCollector(reader, {GROUP: [INGEST, RETRY]}, retry_topics={RETRY: "xga:06431000"},
+    return KafkaStateCollector(reader, {GROUP: [INGEST, RETRY]},
                                deadletters=(lambda: dead) if dead is not None else None, max_age_s=10, clock=clock)
 
 
-def test_lag_retry_backlog_dead_letters_and_reachability_from_one_reading() -> None:
+def test_lag_dead_letters_and_reachability_from_one_reading() -> None:
     collector = _collector(FakeReader(), Clock(), {("delivery.failed", "xga:06431000"): 2})
     collector.refresh()
     found = samples(collector)
@@ -58,7 +58,6 @@ def test_lag_retry_backlog_dead_letters_and_reachability_from_one_reading() -> N
         (CONSUMER_LAG.name, (("group", GROUP), ("partition", "1"), ("topic", INGEST))): 2,  # never committed: 5 - 3
         (CONSUMER_LAG.name, (("group", GROUP), ("partition", "0"), ("topic", RETRY))): 3,
     }
-    assert found[(RETRY_BACKLOG.name, (("recipient", "xga:06431000"),))] == 3
     assert found[(DEADLETTERS_WAITING.name, (("authority", "xga:06431000"), ("reason", "delivery.failed")))] == 2
     assert found[(KAFKA_UP.name, ())] == 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitoring.lag import LagSample, PartitionOffsets, backlog_per_label, lag_samples, partition_lag
+from monitoring.lag import LagSample, PartitionOffsets, lag_samples, partition_lag
 
 
 def test_lag_is_the_end_offset_minus_the_committed_offset() -> None:
@@ -28,8 +28,3 @@ def test_samples_per_partition_sorted_and_committed_per_partition() -> None:
     logs = [PartitionOffsets("b", 1, 0, 4), PartitionOffsets("a", 0, 0, 3), PartitionOffsets("b", 0, 0, 9)]
     samples = lag_samples("g", logs, {("b", 0): 9, ("b", 1): 1})
     assert samples == [LagSample("g", "a", 0, 3), LagSample("g", "b", 0, 0), LagSample("g", "b", 1, 3)]
-
-
-def test_backlog_sums_the_partitions_of_each_labelled_topic() -> None:
-    samples = [LagSample("g", "retry.x", 0, 2), LagSample("g", "retry.x", 1, 3), LagSample("g", "ingest", 0, 7)]
-    assert backlog_per_label(samples, {"retry.x": "xga:1", "retry.y": "portal"}) == {"xga:1": 5, "portal": 0}
