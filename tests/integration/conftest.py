@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hub.settings import Settings
-from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub
+from tests.support.hub_process import RunningHub, hub_running, new_config
 
 
 @pytest.fixture(scope="session")
@@ -19,10 +19,5 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="module")
 def running_hub(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHub]:
     """`hub run` against the session broker, isolated by a uuid topic prefix and app id (consumer group)."""
-    config = new_config(kafka_bootstrap, tmp_path_factory)
-    hub = start_hub(config, operator_token(config))
-    try:
+    with hub_running(new_config(kafka_bootstrap, tmp_path_factory)) as hub:
         yield hub
-    finally:
-        stop_hub(hub)
-        drop_topics(hub)

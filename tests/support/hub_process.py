@@ -12,6 +12,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -265,3 +267,14 @@ def drop_topics(hub: RunningHub) -> None:
             admin.delete_topics(mine[start:start + 200])
     finally:
         admin.close()
+
+
+@contextmanager
+def hub_running(config: HubConfig) -> Iterator[RunningHub]:
+    """`hub run` for `config` with the operator's token, stopped and its topics deleted afterwards."""
+    hub = start_hub(config, operator_token(config))
+    try:
+        yield hub
+    finally:
+        stop_hub(hub)
+        drop_topics(hub)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaProducer
 
-from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub
+from tests.support.hub_process import RunningHub, hub_running, new_config
 from tests.support.messages import fresh_anmeldungen
 from topics.envelope import ENVELOPE_HEADER, Envelope, to_header
 
@@ -23,13 +23,8 @@ IDLE = "hwk:06412000"  # the chamber of crafts: it receives copies but never fet
 
 @pytest.fixture(scope="module")
 def hub(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHub]:
-    config = new_config(kafka_bootstrap, tmp_path_factory)
-    running = start_hub(config, operator_token(config))
-    try:
+    with hub_running(new_config(kafka_bootstrap, tmp_path_factory)) as running:
         yield running
-    finally:
-        stop_hub(running)
-        drop_topics(running)
 
 
 def _copies(hub: RunningHub, count: int) -> list[str]:

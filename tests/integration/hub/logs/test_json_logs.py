@@ -9,20 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub
+from tests.support.hub_process import RunningHub, hub_running, new_config, stop_hub
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def json_hub(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHub]:
-    config = new_config(kafka_bootstrap, tmp_path_factory, extra_env={"HUB_LOG_FORMAT": "json"})
-    hub = start_hub(config, operator_token(config))
-    try:
+    with hub_running(new_config(kafka_bootstrap, tmp_path_factory, extra_env={"HUB_LOG_FORMAT": "json"})) as hub:
         yield hub
-    finally:
-        stop_hub(hub)
-        drop_topics(hub)
 
 
 def test_every_line_is_json_with_time_level_logger_and_event(json_hub: RunningHub, shared_dir: Path) -> None:
