@@ -1,5 +1,6 @@
 """How every Kafka client of the hub reaches the cluster: the HUB_KAFKA_* security settings translated, in this one
-place, into keyword arguments for kafka-python's clients and for faust's app (which hands them to aiokafka).
+place, into keyword arguments for kafka-python's clients, for faust's app, and for the aiokafka clients the worker
+opens beside faust's own.
 
 PLAINTEXT (the default, and the local broker) needs nothing; a managed cluster usually wants SASL_SSL with a user,
 a password and the CA that signed its certificates.
@@ -80,6 +81,13 @@ def faust_kwargs(settings: Settings) -> dict[str, Any]:
     elif context is not None:
         credentials = faust.SSLCredentials(context)
     return {"broker_credentials": credentials}
+
+
+def aiokafka_kwargs(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for aiokafka's AIOKafkaClient or AIOKafkaConsumer: the connection faust's clients get."""
+    from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
+
+    return dict(credentials_to_aiokafka_auth(faust_kwargs(settings)["broker_credentials"]))
 
 
 def describe(settings: Settings) -> str:

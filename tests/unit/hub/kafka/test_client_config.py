@@ -9,7 +9,7 @@ from typing import Any
 import faust
 import pytest
 
-from hub.kafka.client_config import describe, faust_kwargs, kafka_python_kwargs
+from hub.kafka.client_config import aiokafka_kwargs, describe, faust_kwargs, kafka_python_kwargs
 from hub.kafka.errors import InvalidClientSetting
 from hub.settings import Settings
 
@@ -24,6 +24,7 @@ def test_plaintext_needs_no_credentials() -> None:
     settings = _settings()
     assert kafka_python_kwargs(settings) == {"security_protocol": "PLAINTEXT"}
     assert faust_kwargs(settings) == {"broker_credentials": None}
+    assert aiokafka_kwargs(settings) == {"security_protocol": "PLAINTEXT"}
     assert describe(settings) == "PLAINTEXT"
 
 
@@ -42,6 +43,11 @@ def test_sasl_ssl_with_a_ca_file_for_both_client_libraries() -> None:
     context = credentials.ssl_context
     assert context is not None and context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert any(cert["subject"] == ((("commonName", "hub test CA"),),) for cert in context.get_ca_certs())
+    direct = aiokafka_kwargs(settings)  # the worker's own aiokafka clients connect as faust's do
+    assert {k: v for k, v in direct.items() if k != "ssl_context"} == {
+        "security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-512", "sasl_plain_username": "hub",
+        "sasl_plain_password": "s3cret-password"}
+    assert isinstance(direct["ssl_context"], ssl.SSLContext) and direct["ssl_context"].check_hostname
     assert "s3cret" not in describe(settings)
     assert describe(settings) == f"SASL_SSL, SCRAM-SHA-512 as hub, CA {CA_FILE}"
 
