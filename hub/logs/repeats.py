@@ -39,7 +39,8 @@ def state_of(template: str) -> str:
 class RepeatFilter(logging.Filter):
     """A handler filter: WARNING and above from `loggers` are limited to one line per `interval_s` per run.
 
-    Each line it lets through carries `state` (kafka_unreachable or repeating), `lasting_s` and `held_back`.
+    Each line it lets through carries the fields `state` (kafka_unreachable or repeating), `lasting_s` (how long
+    the run has lasted) and `held_back` (lines held back since the last one let through).
     """
 
     def __init__(self, interval_s: float = 30.0, loggers: Sequence[str] = NOISY_LOGGERS,
@@ -76,12 +77,10 @@ class RepeatFilter(logging.Filter):
                     return False
                 held, lasting = run.held, now - run.started
                 run.held, run.last_passed = 0, now
+        # fields, not a changed message: other handlers (and the message's own wording) stay as they were
         record.state = state
         record.lasting_s = round(lasting)
         record.held_back = held
-        if held:
-            record.msg = f"{record.getMessage()} [{state} for {lasting:.0f} s, {held} similar lines held back]"
-            record.args = None
         return True
 
     def _forget_ended(self, now: float) -> None:

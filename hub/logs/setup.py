@@ -57,6 +57,7 @@ def logging_config(settings: Settings) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {"hub": formatter},
         "filters": {"repeats": {"()": "hub.logs.repeats.RepeatFilter", "interval_s": settings.log_repeat_interval_s}},
+        # the stream is resolved now: faust's worker later swaps sys.stdout and sys.stderr for loggers of its own
         "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "hub",
                                 "filters": ["repeats"]}},
         "root": {"level": settings.log_level, "handlers": ["stderr"]},
