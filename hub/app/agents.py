@@ -19,17 +19,20 @@ from hub.app.producer import Sender
 from hub.app.records import record_headers
 from hub.app.tables import Strings, TableIngestState, TableServedState, bind, drain, open_journal
 from hub.cases.labels import labels
+from hub.cases.outcomes import delivery_outcomes
 from hub.cases.references import Hit, merge
 from hub.cases.timeline import Entry, PortalPush, apply
 from hub.delivery.attempts import ChannelClient
 from hub.delivery.channels import InboxChannel, KafkaChannel
+from hub.delivery.reasons import reason_code
 from hub.delivery.runner import Copy, LaneRunner
 from hub.delivery.served import DELIVERY_HEADER, REPLAY_DELIVERY_HEADER, Attempt, ServedDelivery
 from hub.ingest.processor import IngestProcessor
 from hub.ingest.records import Origin, Out, header
+from hub.logs import events as log_events
 from hub.pipeline import Routing
 from hub.settings import Settings
-from monitoring.metrics import count_stage
+from monitoring.metrics import count_stage, delivery_outcome, observe_end_to_end
 from topics.catalogue import INGEST_BY_STANDARD
 from topics.envelope import ENVELOPE_HEADER, Envelope, Status, StatusEvent, from_headers, to_header
 
@@ -146,6 +149,10 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
                     cases.put(case_id, ENTRIES.dump_json(updated).decode())
                 for _seq, _entry, status in new:  # counted once per step, however often its event arrived
                     count_stage(status.standard, status.message_type, status.status.value)
+                for outcome in delivery_outcomes(updated, new):
+                    delivery_outcome(outcome.recipient, outcome.channel, outcome.outcome)
+                    if outcome.seconds is not None:
+                        observe_end_to_end(outcome.standard, outcome.seconds)
                 if push:
                     outs += [Out(catalogue.portal, case_id.encode(),
                                  PortalPush(case_id=case_id, seq=seq, entry=entry).model_dump_json().encode())
@@ -196,7 +203,12 @@ async def _serve(stages: Stages, stream: Any, event: Any, outs: list[Out]) -> Co
         return None
     channel = authority.delivery
     if isinstance(channel, InboxChannel):
-        outs += stages.served.offer(stages.served_state, recipient, envelope, origin, replay=replay)
+        offered = stages.served.offer(stages.served_state, recipient, envelope, origin, replay=replay)
+        if offered:
+            log_events.delivery_attempt(case_id=envelope.case_id, message_id=envelope.message_id,
+                                    standard=envelope.standard, recipient=recipient, channel="inbox", attempt=1,
+                                    delivered=True)
+        outs += offered
         return None
     if isinstance(channel, KafkaChannel):  # the recipient reads Kafka itself now: its own topic is its channel
         outs.append(Out(stages.routing.catalogue.kafka_outbound(envelope.standard, recipient),
@@ -204,6 +216,9 @@ async def _serve(stages: Stages, stream: Any, event: Any, outs: list[Out]) -> Co
         outs.append(stages.served.step(envelope.case_id, envelope.message_id, envelope.standard, recipient,
                                        Status.DELIVERED, message_type=envelope.message_type, origin=origin.label,
                                        channel="kafka"))
+        log_events.delivery_attempt(case_id=envelope.case_id, message_id=envelope.message_id,
+                                    standard=envelope.standard, recipient=recipient, channel="kafka", attempt=1,
+                                    delivered=True)
         return None
     copy = _copy(stream, event, envelope, Attempt.first(envelope, recipient, origin, replay=replay),
                  from_retry=False)
@@ -229,8 +244,7 @@ async def _push_until_accepted(client: ChannelClient, body: bytes, pushed: Porta
         if error is None:
             return
         failures += 1
-        log.warning("portal push of case %s step %d failed (%s), attempt %d", pushed.case_id, pushed.seq, error,
-                    failures)
+        log_events.portal_push_failed(case_id=pushed.case_id, attempt=failures, reason=reason_code(error))
         await sleep(delay)
         delay = min(delay * 2, PORTAL_MAX_DELAY_S)
 

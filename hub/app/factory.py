@@ -20,6 +20,7 @@ from hub.app.broker_watch import BrokerWatch
 from hub.app.case_views import register_case_views
 from hub.app.counter_page import register_counter_page
 from hub.app.inbox_views import register_inbox_views
+from hub.app.observability import register_collectors
 from hub.app.producer import Sender
 from hub.app.safe_offsets import SafeApp, SafeTableManager
 from hub.app.tables import (
@@ -40,11 +41,13 @@ from hub.delivery.served import ServedDelivery
 from hub.ingest.accept import Acceptor
 from hub.ingest.processor import IngestProcessor
 from hub.ingest.records import Out
+from hub.kafka.client_config import aiokafka_kwargs, faust_kwargs
 from hub.pipeline import Routing
 from hub.preflight import check_secrets
 from hub.routing.directory import Directory
 from hub.routing.rules import Rules
 from hub.settings import Settings
+from monitoring.kafka_state import KafkaStateCollector
 from topics.catalogue import MAX_RECORD_BYTES
 
 
@@ -59,6 +62,7 @@ class HubApp:
     tokens: TokenStore
     bootstrap: str
     watch: BrokerWatch
+    kafka_state: KafkaStateCollector
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # run when the worker stops
 
     @property
@@ -104,13 +108,14 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
         web_enabled=True,
         web_bind=settings.http_host,
         web_port=settings.http_port,
-        web_host=settings.http_host,
+        web_host=settings.http_advertised_host or settings.http_host,  # where other workers forward requests
         web_application_options={"client_max_size": 2 * settings.max_message_bytes},
         # faust's own pages show tables and partition layouts to anyone; the operator page (/ops) replaces them
         web_router_enabled=False,
         web_tables_enabled=False,
         web_stats_enabled=False,
         web_graph_enabled=False,
+        **faust_kwargs(settings),
     )
     tables = create_tables(app, settings, catalogue)
     sender = Sender(app, on_written=persisted_offsets(tables))
@@ -127,9 +132,11 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
                     served_state=served_state, client=client, lanes=lanes)
     wire_agents(app, stages)
 
-    watch = BrokerWatch(bootstrap)
+    watch = BrokerWatch(bootstrap, client_options=aiokafka_kwargs(settings))
+    kafka_state = register_collectors(settings, bootstrap, catalogue, tables, routing.directory)
     hub_app = HubApp(app=app, stages=stages, acceptor=Acceptor(routing), settings=settings,
-                     tokens=TokenStore.load(settings.tokens_path), bootstrap=bootstrap, watch=watch)
+                     tokens=TokenStore.load(settings.tokens_path), bootstrap=bootstrap, watch=watch,
+                     kafka_state=kafka_state)
     hub_app.closers += [lanes.stop, client.close, watch.stop]
 
     async def watch_kafka() -> None:

@@ -7,6 +7,7 @@ serialised, as a consumer's position is shared state.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -22,9 +23,10 @@ class RecordGone(Exception):
 class RecordFetcher:
     """Fetches single records of one topic."""
 
-    def __init__(self, bootstrap: str, topic: str) -> None:
+    def __init__(self, bootstrap: str, topic: str, client_options: dict[str, Any] | None = None) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
+        self.client_options = client_options or {}
         self._consumer: AIOKafkaConsumer | None = None
         self._lock = asyncio.Lock()
 
@@ -47,7 +49,7 @@ class RecordFetcher:
         if self._consumer is None:
             consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
                                         auto_offset_reset="none", fetch_max_bytes=MAX_RECORD_BYTES * 2,
-                                        max_partition_fetch_bytes=MAX_RECORD_BYTES * 2)
+                                        max_partition_fetch_bytes=MAX_RECORD_BYTES * 2, **self.client_options)
             await consumer.start()
             self._consumer = consumer
         return self._consumer

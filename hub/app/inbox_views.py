@@ -17,6 +17,7 @@ from hub.auth.tokens import Grant
 from hub.delivery.channels import InboxChannel
 from hub.inbox import state as inbox
 from hub.ingest.records import Out
+from hub.kafka.client_config import aiokafka_kwargs
 from topics.envelope import Status
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def register_inbox_views(hub_app: HubApp) -> None:
     store = hub_app.stages.served_state.inbox
     directory = hub_app.stages.routing.directory
     catalogue = hub_app.stages.routing.catalogue
-    fetcher = RecordFetcher(hub_app.bootstrap, catalogue.delivery)
+    fetcher = RecordFetcher(hub_app.bootstrap, catalogue.delivery, aiokafka_kwargs(hub_app.settings))
     hub_app.closers.append(fetcher.close)
 
     def authorised(request: Request, authority: str) -> Grant | Response:

@@ -21,6 +21,7 @@ from hub.ingest.accept import Accepted, Refused
 from hub.ingest.ordering import partition_of
 from hub.ingest.processor import InternalError
 from hub.ingest.state import Seen, message_key
+from hub.logs import events
 from hub.pipeline import Rejection
 from monitoring.metrics import REGISTRY
 
@@ -112,6 +113,7 @@ def register_views(hub_app: HubApp) -> None:
                 return self.json({**body, "duplicate": True} if outcome.duplicate else body, status=202)
             if isinstance(outcome, Refused):
                 return forbidden(outcome.reason)
+            events.parked(reason=outcome.code, stage="http", case_id=outcome.case_id, message_id=outcome.message_id)
             return _rejected(outcome)
 
     @app.page("/")
@@ -137,9 +139,11 @@ def register_views(hub_app: HubApp) -> None:
 
     @app.page("/metrics")
     class Metrics(View):
-        """GET: Prometheus text format, counters per standard, message type and stage."""
+        """GET: Prometheus text format: counters per standard, message type and stage, and Kafka's and this
+        worker's state read at scrape time (the Kafka half in a thread, as it blocks)."""
 
         async def get(self, request: Request) -> Response:
+            await asyncio.to_thread(hub_app.kafka_state.refresh)
             response = aioweb.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
             return cast(Response, response)
 

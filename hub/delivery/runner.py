@@ -22,10 +22,13 @@ from datetime import UTC, datetime
 from hub.delivery.attempts import ChannelClient
 from hub.delivery.channels import FolderChannel, WebhookChannel
 from hub.delivery.lanes import Action, Lane, next_action
+from hub.delivery.reasons import reason_code
 from hub.delivery.retry import RetryPolicy
 from hub.delivery.served import Attempt, ServedDelivery, ServedState
 from hub.ingest.records import Origin, Out
+from hub.logs import events
 from hub.routing.directory import Directory
+from monitoring.metrics import delivery_outcome
 from topics.envelope import Envelope
 
 log = logging.getLogger(__name__)
@@ -144,8 +147,7 @@ class LaneRunner:
         if action is Action.FORWARD or channel is None:
             await self._forward(copy, lane)
             return
-        error = await self.client.attempt(channel, recipient, copy.attempt.message_id, copy.attempt.case_id,
-                                          copy.payload)
+        error = await self._attempt(copy, channel)
         copy.bind()
         lane = self.state.lane(recipient)
         if error is None:
@@ -177,8 +179,7 @@ class LaneRunner:
             wait = lane.next_attempt_at - self.clock()
             if wait > 0:
                 await asyncio.sleep(min(wait, self.retry_max_delay_s))
-            error = await self.client.attempt(channel, recipient, copy.attempt.message_id, copy.attempt.case_id,
-                                              copy.payload)
+            error = await self._attempt(copy, channel)
             copy.bind()
             lane = self.state.lane(recipient)
             if error is None:
@@ -192,12 +193,22 @@ class LaneRunner:
                 await self._give_up(copy)
                 return
             self.state.keep_lane(recipient, lane)
-            log.info("delivery to %s failed (attempt %d): %s", recipient, copy.attempt.attempts, error)
+
+    async def _attempt(self, copy: Copy, channel: WebhookChannel | FolderChannel) -> str | None:
+        """One attempt, with its log line and, when it failed, its count; the error text or None."""
+        attempt = copy.attempt
+        error = await self.client.attempt(channel, attempt.recipient, attempt.message_id, attempt.case_id,
+                                          copy.payload)
+        events.delivery_attempt(case_id=attempt.case_id, message_id=attempt.message_id, standard=attempt.standard,
+                                recipient=attempt.recipient, channel=channel.channel, attempt=attempt.attempts + 1,
+                                delivered=error is None, reason=reason_code(error) if error else None)
+        if error is not None:
+            delivery_outcome(attempt.recipient, channel.channel, "failed")
+        return error
 
     def _failed(self, lane: Lane, error: str, attempt: Attempt) -> Lane:
         policy = RetryPolicy(base_s=self.retry_base_s, max_delay_s=self.retry_max_delay_s)
         delay = policy.delay(min(lane.failures + 1, 64), self.rng)
-        log.info("delivery to %s failed (attempt %d): %s", attempt.recipient, attempt.attempts, error)
         return lane.failed(error, datetime.now(UTC), self.clock(), delay)
 
     async def _forward(self, copy: Copy, lane: Lane) -> None:
@@ -215,8 +226,9 @@ class LaneRunner:
         await copy.settle()
 
     async def _give_up(self, copy: Copy) -> None:
-        log.warning("delivery to %s given up after %d attempts: case %s", copy.recipient, copy.attempt.attempts,
-                    copy.attempt.case_id)
+        events.parked(reason="delivery.failed", stage="delivery", case_id=copy.attempt.case_id,
+                      message_id=copy.attempt.message_id, standard=copy.attempt.standard, recipient=copy.recipient,
+                      attempt=copy.attempt.attempts)
         channel = self._channel(copy.recipient)
         await self.produce(self.stage.give_up(copy.payload, copy.attempt, channel.channel if channel else None))
         await copy.settle()

@@ -35,6 +35,7 @@ from hub.ingest.records import (
     status_out,
 )
 from hub.ingest.state import IngestState, Seen, keep_notices, notices
+from hub.logs import events
 from hub.pipeline import Rejection, Routing
 from hub.routing.directory import Authority
 from hub.routing.errors import RoutingError
@@ -152,6 +153,8 @@ class IngestProcessor:
         if correlator is not None:
             correlator.learn(event, state)
         state.remember(event.message_id, Seen(author=event.author, case_id=event.case_id, origin=origin.label))
+        events.routed(case_id=event.case_id, message_id=event.message_id, standard=event.standard,
+                      recipients=len(deliveries))
         return outs
 
     def _references(self, event: Envelope) -> list[Out]:
@@ -205,7 +208,8 @@ class IngestProcessor:
                                       offset=origin.offset if origin else None)
         record = record.model_copy(update={"id": dead_letter_id(origin, rejected.code), "standard": standard,
                                            "attempts": _replayed(headers) + 1})
-        log.warning("parked case %s: %s", record.case_id, record.reason_code)
+        events.parked(reason=record.reason_code, stage=record.origin, case_id=record.case_id,
+                      message_id=record.message_id, standard=standard)
         rejection = StatusEvent(case_id=rejected.case_id, status=Status.REJECTED, message_id=rejected.message_id,
                                 standard=standard, message_type=message_type,
                                 reason=f"{rejected.code}: {rejected.reason}", at=received_at(headers) or self.clock(),

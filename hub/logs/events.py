@@ -24,11 +24,11 @@ _SHAPES: dict[str, re.Pattern[str]] = {
     "standard": re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,31}"),
     "stage": re.compile(r"[a-z][a-z0-9_.-]{0,31}"),
     "recipient": re.compile(r"[A-Za-z]+:[0-9A-Za-z]+|portal"),
-    "channel": re.compile(r"webhook|inbox|folder|portal|stream"),
+    "channel": re.compile(r"webhook|inbox|folder|portal|kafka"),
     "outcome": re.compile(r"delivered|failed|parked|routed"),
     "reason": re.compile(r"[a-z][a-z0-9_.-]{0,63}"),  # a reason code such as xml.malformed or http.503
 }
-Channel = Literal["webhook", "inbox", "folder", "portal", "stream"]
+Channel = Literal["webhook", "inbox", "folder", "portal", "kafka"]
 
 
 def fields(**values: str | int | None) -> dict[str, str | int]:
