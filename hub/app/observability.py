@@ -68,7 +68,7 @@ def recipient_snapshot(lanes_table: Any, directory: Directory) -> dict[str, Reci
         authority = directory.authority(recipient)
         channel = authority.delivery.channel if authority else "unknown"
         found[recipient] = RecipientState(channel=channel, consecutive_failures=lane.failures,
-                                          last_success=lane.last_success)
+                                          last_success=lane.last_success, retry_waiting=lane.retry_waiting)
     return found
 
 

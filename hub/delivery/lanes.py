@@ -20,6 +20,7 @@ class Lane(BaseModel):
 
     in_retry: bool = False
     enqueued: int = 0                  # sequence number of the last copy sent to the retry stream
+    done: int = 0                      # sequence number of the last retry copy dealt with (delivered or settled)
     failures: int = 0                  # consecutive failed attempts
     next_attempt_at: float = 0.0       # epoch seconds: when the lane may be tried again
     last_success: datetime | None = None
@@ -31,11 +32,16 @@ class Lane(BaseModel):
         seq = self.enqueued + 1
         return self.model_copy(update={"in_retry": True, "enqueued": seq}), seq
 
+    @property
+    def retry_waiting(self) -> int:
+        """Copies on the retry stream not dealt with yet (they are worked in order, so the sequence numbers tell)."""
+        return max(self.enqueued - self.done, 0) if self.in_retry else 0
+
     def succeeded(self, at: datetime, seq: int | None = None) -> Lane:
         """After a delivered copy; a copy from the retry stream that was the last one sent there ends retry mode."""
         done = seq is not None and seq >= self.enqueued
         return self.model_copy(update={"failures": 0, "next_attempt_at": 0.0, "last_success": at,
-                                       "in_retry": self.in_retry and not done})
+                                       "in_retry": self.in_retry and not done, "done": self._done(seq)})
 
     def failed(self, error: str, at: datetime, now_s: float, delay_s: float) -> Lane:
         """After a failed attempt: the lane waits `delay_s` (the caller's backoff for `failures`)."""
@@ -46,7 +52,10 @@ class Lane(BaseModel):
     def settled(self, seq: int | None) -> Lane:
         """After a copy from the retry stream was dealt with without delivery (parked, or given before)."""
         done = seq is not None and seq >= self.enqueued
-        return self.model_copy(update={"in_retry": self.in_retry and not done})
+        return self.model_copy(update={"in_retry": self.in_retry and not done, "done": self._done(seq)})
+
+    def _done(self, seq: int | None) -> int:
+        return max(self.done, seq) if seq is not None else self.done
 
 
 class Action(StrEnum):

@@ -56,7 +56,7 @@ def test_inbox_snapshot_reads_every_partition_database_and_skips_faust_offset_ke
 
 
 def test_recipient_snapshot_shows_lane_health_with_the_directory_channel(routing: Routing) -> None:
-    lane = Lane(failures=4, last_success=T1, in_retry=True)
+    lane = Lane(failures=4, last_success=T1, in_retry=True, enqueued=5, done=2)
     store = RocksStore({1: {b"MELDID:06431002": lane.model_dump_json().encode()},
                         2: {b"nowhere:1": Lane().model_dump_json().encode()}})
     found = recipient_snapshot(Table(store), routing.directory)
@@ -64,6 +64,7 @@ def test_recipient_snapshot_shows_lane_health_with_the_directory_channel(routing
     assert authority is not None
     assert found["MELDID:06431002"].channel == authority.delivery.channel
     assert (found["MELDID:06431002"].consecutive_failures, found["MELDID:06431002"].last_success) == (4, T1)
+    assert found["MELDID:06431002"].retry_waiting == 3
     assert found["nowhere:1"].channel == "unknown"
     assert found["nowhere:1"].consecutive_failures == 0
 

@@ -118,6 +118,22 @@ def test_retry_mode_ends_with_the_last_copy_sent_to_the_retry_stream() -> None:
     assert not lane.settled(2).in_retry and lane.settled(1).in_retry
 
 
+def test_the_retry_backlog_counts_the_copies_sent_there_and_not_yet_dealt_with() -> None:
+    lane = Lane()
+    for _ in range(3):
+        lane, _seq = lane.forwarded()
+    assert lane.retry_waiting == 3
+    lane = lane.failed("HTTP 503", datetime.now(UTC), 0.0, 1.0)  # an attempt that failed leaves it waiting
+    assert lane.retry_waiting == 3
+    lane = lane.succeeded(datetime.now(UTC), seq=1)
+    assert lane.retry_waiting == 2
+    lane = lane.settled(2)  # parked after its last attempt
+    assert lane.retry_waiting == 1
+    lane = lane.succeeded(datetime.now(UTC), seq=3)
+    assert (lane.retry_waiting, lane.in_retry) == (0, False)
+    assert lane.succeeded(datetime.now(UTC)).retry_waiting == 0  # a direct delivery changes nothing
+
+
 def test_a_healthy_recipient_is_given_its_copies_in_order_each_once() -> None:
     async def scenario() -> Harness:
         harness = Harness(lambda _r, _m: None)
