@@ -120,7 +120,8 @@ def test_a_failing_webhook_shows_in_its_health_and_in_one_line_per_attempt(obser
         return metrics if _value(metrics, "hub_recipient_consecutive_failures", recipient=FAILING) else None
 
     metrics = wait_for(health, "the recipient's health")
-    assert _value(metrics, "hub_recipient_consecutive_failures", recipient=FAILING, channel="webhook") >= ATTEMPTS
+    failures = _value(metrics, "hub_recipient_consecutive_failures", recipient=FAILING, channel="webhook")
+    assert failures is not None and failures >= ATTEMPTS
     assert _value(metrics, "hub_recipient_last_success_timestamp_seconds", recipient=FAILING) is None
     assert (_value(metrics, "hub_delivery_outcomes_total", recipient=FAILING, outcome="parked") or 0) >= 1
 
@@ -150,7 +151,7 @@ def _personal_values(sample: Path) -> set[str]:
     values = set()
     for element in etree.parse(str(sample)).iter():
         if isinstance(element.tag, str) and etree.QName(element).localname in PERSONAL_ELEMENTS:
-            text = " ".join(t.strip() for t in element.itertext() if t.strip())
+            text = " ".join(str(t).strip() for t in element.itertext() if str(t).strip())
             if len(text) >= 4:
                 values.add(text)
     return values
