@@ -236,6 +236,11 @@ class Catalogue:
         partitions = 1 if "{recipient}" in spec.name else self.partitions  # a recipient's own stream is one ordered log
         return ResolvedTopic(name, spec, partitions, self.retention_ms(spec.retention))
 
+    def consumed(self) -> list[str]:
+        """The topics the hub's workers read as streams, under its consumer group: their lag tells whether the
+        workers keep up (the dead letters wait for an operator; changelogs are read only to recover tables)."""
+        return [self.name(spec) for spec in STATIC_TOPICS if spec is not DEADLETTER]
+
     def all_topics(self, kafka_recipients: Mapping[str, Iterable[str]] | None = None) -> list[ResolvedTopic]:
         """Every topic the hub needs: the fixed set, the table changelogs, and per standard the own topics of the
         recipients that read Kafka themselves."""

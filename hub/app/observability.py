@@ -28,12 +28,6 @@ from topics.catalogue import Catalogue
 _registered: list[Collector] = []
 
 
-def consumed_topics(catalogue: Catalogue) -> list[str]:
-    """Every topic the workers consume, whose lag tells whether they keep up."""
-    return [t.name for t in catalogue.all_topics() if t.name != catalogue.deadletter
-            and not t.name.endswith("-changelog")]
-
-
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
@@ -81,7 +75,7 @@ def register_collectors(settings: Settings, bootstrap: str, catalogue: Catalogue
     client = kafka_python_kwargs(settings)
     depth = DeadLetterDepth(bootstrap, catalogue.deadletter, max_bytes=settings.max_message_bytes, client=client)
     kafka = KafkaStateCollector(KafkaOffsetReader(bootstrap, client=client),
-                                {settings.app_id: consumed_topics(catalogue)}, deadletters=depth.counts)
+                                {settings.app_id: catalogue.consumed()}, deadletters=depth.counts)
     worker = WorkerStateCollector(inboxes=lambda: inbox_snapshot(tables["inbox"]),
                                   recipients=lambda: recipient_snapshot(tables["lanes"], directory))
     for collector in (kafka, worker):

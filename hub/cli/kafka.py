@@ -71,30 +71,43 @@ def stop(data_dir: Path | None) -> None:
 @kafka_group.command()
 @_DATA_DIR
 def status(data_dir: Path | None) -> None:
-    """Show whether the broker runs, its pid and bootstrap address, and whether it answers.
+    """Show the broker (the local one, or the cluster HUB_KAFKA_BOOTSTRAP names), the deployment's topics with their
+    partitions and records, and every consumer group reading them with its lag.
 
-    Exits 0 when the broker runs and answers, 1 otherwise (usable in scripts).
+    Exits 0 when Kafka answers, 1 otherwise (usable in scripts).
     """
-    state = LocalKafka(data_dir=data_dir).status()
-    if state.running:
-        click.echo(f"Apache Kafka {state.version}: running (pid {state.pid})")
+    from hub.kafka.reachable import unreachable
+    from hub.settings import get_settings
+
+    settings = get_settings()
+    if settings.kafka_bootstrap:
+        bootstrap = settings.kafka_bootstrap
+        problem = unreachable(bootstrap, 5.0)
+        click.echo(f"Cluster:   {bootstrap} (HUB_KAFKA_BOOTSTRAP)")
+        click.echo(f"Answers:   {'yes' if problem is None else f'no ({problem})'}")
+        answering = problem is None
     else:
-        click.echo(f"Apache Kafka {state.version}: not running")
-    click.echo(f"Bootstrap: {state.bootstrap}")
-    click.echo(f"Answers:   {'yes' if state.answering else 'no'}")
-    click.echo(f"Data dir:  {state.data_dir}")
-    if not state.answering:
+        state = LocalKafka(data_dir=data_dir).status()
+        if state.running:
+            click.echo(f"Apache Kafka {state.version}: running (pid {state.pid})")
+        else:
+            click.echo(f"Apache Kafka {state.version}: not running")
+        click.echo(f"Bootstrap: {state.bootstrap}")
+        click.echo(f"Answers:   {'yes' if state.answering else 'no'}")
+        click.echo(f"Data dir:  {state.data_dir}")
+        bootstrap, answering = state.bootstrap, state.answering
+    if not answering:
         raise click.exceptions.Exit(1)
-    _topics(state.bootstrap)
+    _deployment(bootstrap)
 
 
-def _topics(bootstrap: str) -> None:
-    """The deployment's topics: how many the catalogue declares (a fixed set, whatever the directory holds) and
-    which of them exist, with their partitions."""
-    from kafka import KafkaAdminClient
-    from kafka.errors import KafkaError
-
+def _deployment(bootstrap: str) -> None:
+    """The deployment's topics (a fixed set, whatever the directory holds, plus the own topics of recipients that
+    read Kafka) with partitions and records, and the consumer groups reading them with their lag."""
     from hub.app.factory import load_routing
+    from hub.kafka.client_config import kafka_python_kwargs
+    from hub.kafka.offsets import KafkaOffsetReader, OffsetsUnavailable
+    from hub.kafka.status_report import group_lags, render, topic_states
     from hub.routing.errors import RoutingError
     from hub.settings import get_settings
 
@@ -104,19 +117,21 @@ def _topics(bootstrap: str) -> None:
     except RoutingError as exc:
         click.echo(f"Topics:    routing data invalid ({exc})")
         return
-    declared = routing.catalogue.all_topics(routing.rules.kafka_recipients(routing.directory))
+    catalogue = routing.catalogue
+    declared = [t.name for t in catalogue.all_topics(routing.rules.kafka_recipients(routing.directory))]
+    reader = KafkaOffsetReader(bootstrap, client=kafka_python_kwargs(settings), timeout_s=10.0)
     try:
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="municipal-hub-status")
-        try:
-            present = {t["name"]: len(t["partitions"]) for t in admin.describe_topics() if not t.get("error_code")}
-        finally:
-            admin.close()
-    except KafkaError as exc:
-        click.echo(f"Topics:    cannot be listed ({exc})")
+        logs = reader.log_offsets(declared)
+        groups = reader.groups()
+        committed = reader.committed(sorted(groups))
+    except OffsetsUnavailable as exc:
+        click.echo(f"Topics:    cannot be read ({exc})")
         return
-    found = [t for t in declared if t.name in present]
+    finally:
+        reader.close()
+    topics = topic_states(declared, logs)
+    present = sum(1 for t in topics if t.partitions)
     click.echo(f"Topics:    {len(declared)} declared for {len(routing.directory.authorities)} authorities "
-               f"(prefix {settings.topic_prefix!r}), {len(found)} present")
-    for topic in declared:
-        partitions = present.get(topic.name)
-        click.echo(f"  {topic.name:<48} {f'{partitions} partitions' if partitions else 'missing'}")
+               f"(prefix {settings.topic_prefix!r}), {present} present")
+    for line in render(topics, group_lags(groups, committed, logs, catalogue.app_id, catalogue.consumed())):
+        click.echo(line)

@@ -89,6 +89,10 @@ class KafkaOffsetReader:
         return {group: {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
                 for group, offsets in found.items()}
 
+    def groups(self) -> dict[str, str]:
+        """Every consumer group of the cluster, with its state (Stable, Empty, …)."""
+        return {g["group_id"]: g.get("group_state") or "unknown" for g in self._call("list_groups")}
+
     def close(self) -> None:
         admin, self._admin = self._admin, None
         if admin is not None:

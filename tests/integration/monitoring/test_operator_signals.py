@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ class ObservedHub:
     hub: RunningHub
     server: RecipientServer
     token: str
+    env: dict[str, str]
 
 
 def _with_delivery(text: str, key: str, delivery: str) -> str:
@@ -56,7 +59,7 @@ def observed(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> 
         token = operator_token(config)
         hub = start_hub(config, token)
         try:
-            yield ObservedHub(hub, server, token)
+            yield ObservedHub(hub, server, token, config.env)
         finally:
             stop_hub(hub)
             drop_topics(hub)
@@ -104,6 +107,18 @@ def test_a_delivered_message_shows_lag_latency_and_its_outcome(observed: Observe
                   outcome="delivered") == 1
     assert _value(metrics, "hub_kafka_up") == 1
     assert _value(metrics, "hub_inbox_waiting", authority="ihk:06411000") == 1
+
+
+def test_kafka_status_shows_topics_partitions_and_the_workers_group_with_its_lag(observed: ObservedHub) -> None:
+    catalogue = observed.hub.catalogue
+    shown = subprocess.run([sys.executable, "-m", "hub.cli", "kafka", "status"], env=observed.env,
+                           capture_output=True, text=True, check=False, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    for topic in (catalogue.trade_ingest, catalogue.delivery, catalogue.changelog("cases")):
+        assert any(line.split()[:3] == [topic, str(catalogue.partitions), "partitions,"] for line in lines), topic
+    group = [line for line in lines if line.strip().startswith(f"{catalogue.app_id} (")]
+    assert len(group) == 1 and ("lag" in group[0] or "up to date" in group[0]), shown.stdout
 
 
 def test_a_failing_webhook_shows_in_its_health_and_in_one_line_per_attempt(observed: ObservedHub,

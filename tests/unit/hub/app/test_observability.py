@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from hub.app.observability import consumed_topics, inbox_snapshot, recipient_snapshot
+from hub.app.observability import inbox_snapshot, recipient_snapshot
 from hub.delivery.lanes import Lane
 from hub.inbox.state import Waiting, entry_key, index_key
 from hub.pipeline import Routing
@@ -67,11 +67,3 @@ def test_recipient_snapshot_shows_lane_health_with_the_directory_channel(routing
     assert found["MELDID:06431002"].retry_waiting == 3
     assert found["nowhere:1"].channel == "unknown"
     assert found["nowhere:1"].consecutive_failures == 0
-
-
-def test_consumed_topics_leave_out_dead_letters_and_changelogs(routing: Routing) -> None:
-    catalogue = routing.catalogue
-    topics = consumed_topics(catalogue)
-    assert catalogue.deadletter not in topics
-    assert catalogue.delivery in topics
-    assert not [t for t in topics if t.endswith("-changelog")]
