@@ -20,7 +20,7 @@ from hub.kafka import (
     ToolMissing,
 )
 from hub.kafka.process import is_alive, read_pid, tail
-from hub.settings import Settings
+from hub.settings import Settings, get_settings
 
 
 def _free_port() -> int:
@@ -165,7 +165,7 @@ def test_cli_help_texts() -> None:
         ([], "single-node Apache Kafka broker"),
         (["start"], "wait until it answers"),
         (["stop"], "SIGTERM"),
-        (["status"], "Exits 0 when the broker runs and answers"),
+        (["status"], "Exits 0 when Kafka answers"),
     ]:
         result = runner.invoke(kafka_group, [*command, "--help"])
         assert result.exit_code == 0
@@ -184,9 +184,29 @@ def test_cli_start_without_java_exits_non_zero(tmp_path: Path, monkeypatch: pyte
     assert "Error: java not found on PATH" in result.output
 
 
-def test_cli_status_when_not_running(tmp_path: Path) -> None:
+@pytest.fixture
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """The CLI reads the process-wide settings: parse them anew from this test's environment, and after it."""
+    monkeypatch.delenv("HUB_KAFKA_BOOTSTRAP", raising=False)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+def test_cli_status_when_not_running(tmp_path: Path, fresh_settings: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(kafka_group, ["status", "--data-dir", str(tmp_path)])
 
     assert result.exit_code == 1
     assert "not running" in result.output
     assert "Answers:   no" in result.output
+
+
+def test_cli_status_of_a_named_cluster_that_does_not_answer(fresh_settings: pytest.MonkeyPatch) -> None:
+    address = f"127.0.0.1:{_free_port()}"
+    fresh_settings.setenv("HUB_KAFKA_BOOTSTRAP", address)
+    get_settings.cache_clear()
+    result = CliRunner().invoke(kafka_group, ["status"])
+
+    assert result.exit_code == 1
+    assert f"Cluster:   {address} (HUB_KAFKA_BOOTSTRAP)" in result.output
+    assert "Answers:   no" in result.output and "not running" not in result.output
