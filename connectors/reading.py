@@ -34,6 +34,11 @@ class Connector(Protocol):
 
     def read(self, tree: etree._ElementTree) -> Reading: ...
 
+    def prepare(self) -> None:
+        """Compile (or load) every schema the connector validates against, so none is compiled while messages are
+        read in several threads; SchemaSetupError when one cannot be."""
+        ...
+
 
 def connectors(config: ConnectorConfig) -> tuple[Connector, ...]:
     """Every connector the hub runs, one per XÖV standard (family), reading schemas from `config`'s folders."""
@@ -45,6 +50,12 @@ def connectors(config: ConnectorConfig) -> tuple[Connector, ...]:
     return (TradeConnector(config), BuildingConnector(config.shared_dir, check=config.validate),
             RegistrationConnector(config.shared_dir, check=config.validate),
             CivilStatusConnector(config.shared_dir, check=config.validate))
+
+
+def prepare(config: ConnectorConfig) -> None:
+    """Prepare every connector: a worker calls this once before it reads its first message."""
+    for connector in connectors(config):
+        connector.prepare()
 
 
 def read_message(data: bytes, *, max_bytes: int, config: ConnectorConfig) -> Reading:

@@ -22,6 +22,9 @@ from connectors.errors import SchemaViolation as SchemaViolation  # re-exported:
 XS = "http://www.w3.org/2001/XMLSchema"
 CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
 _ERROR_LEVELS = frozenset({"ERROR", "FATAL"})
+# libxml2's schema compiler is not safe against another compile in another thread (imports then fail to resolve at
+# random): every schema compile in the process holds this lock, and workers compile all schemas before they read.
+COMPILE_LOCK = threading.RLock()
 
 
 class SchemaSetupError(RuntimeError):
@@ -38,6 +41,7 @@ class _LogEntry(Protocol):
     path: str | None
     message: str
     level_name: str
+    filename: str | None
 
 
 class FolderOnly(etree.Resolver):
@@ -102,11 +106,14 @@ def compile_document(document: bytes, base: Path, resolver: FolderOnly, what: st
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     parser.resolvers.add(resolver)
     try:
-        root = etree.fromstring(document, parser=parser, base_url=str(base))
-        return etree.XMLSchema(root)
+        with COMPILE_LOCK:
+            root = etree.fromstring(document, parser=parser, base_url=str(base))
+            return etree.XMLSchema(root)
     except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
         refused = f" (abgewiesen: {', '.join(resolver.refused)})" if resolver.refused else ""
-        raise SchemaSetupError(f"die Schemata für {what} lassen sich nicht übersetzen: {exc}{refused}") from exc
+        first = next(iter(cast(Iterable[_LogEntry], exc.error_log)), None)
+        where = f" in {first.filename}, Zeile {first.line}" if first is not None and first.filename else ""
+        raise SchemaSetupError(f"die Schemata für {what} lassen sich nicht übersetzen{where}: {exc}{refused}") from exc
 
 
 def compile_file(entry: Path, resolver: FolderOnly, what: str) -> etree.XMLSchema:

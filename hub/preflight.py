@@ -2,7 +2,8 @@
 so the two can never disagree about a configuration.
 
 Checked: the routing data (directory, code lists, rules), the secrets file and every webhook's secret, every folder
-channel's folder, the tokens file and the Kafka client settings. Nothing here needs a broker.
+channel's folder, the tokens file, the Kafka client settings, and the connectors' schemas (compiled here, once per
+process, before any message is read in a thread). Nothing here needs a broker.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from connectors.reading import prepare as prepare_connectors
+from connectors.xsd import SchemaSetupError
 from hub.auth.tokens import TokenFileError, TokenStore
 from hub.delivery.channels import FolderChannel, Secrets, SecretsError, WebhookChannel, load_secrets
 from hub.kafka.errors import InvalidClientSetting
@@ -81,6 +84,7 @@ def preflight(settings: Settings) -> Preflight:
         check_folders(routing.directory)
         tokens = TokenStore.load(settings.tokens_path)
         kafka_client = kafka_python_kwargs(settings)
-    except (RoutingError, SecretsError, TokenFileError, InvalidClientSetting) as exc:
+        prepare_connectors(settings.connector_config)
+    except (RoutingError, SecretsError, TokenFileError, InvalidClientSetting, SchemaSetupError) as exc:
         raise PreflightError(str(exc)) from exc
     return Preflight(routing, secrets, tokens, kafka_client)

@@ -13,6 +13,7 @@ from connectors.building.model import NAMESPACE_FAMILY, STANDARD, XBauNachricht
 from connectors.building.municipality import building_authority
 from connectors.building.parse import parse_xbau
 from connectors.building.portal import portal_label
+from connectors.building.schema import MESSAGE_SCHEMAS, schema_for
 from connectors.g2g import derive
 from connectors.reading import Reading
 from connectors.secure_xml import namespace
@@ -109,6 +110,11 @@ class BuildingConnector:
     def recognises(self, root: etree._Element) -> bool:
         """Every XBau namespace is this connector's; read() names versions other than 2.6 as unsupported."""
         return namespace(root).startswith(NAMESPACE_FAMILY)
+
+    def prepare(self) -> None:
+        if self.check:
+            for target_namespace in MESSAGE_SCHEMAS:
+                schema_for(target_namespace, self.shared_dir)
 
     def read(self, tree: etree._ElementTree) -> Reading:
         nachricht = parse_xbau(tree, self.shared_dir, check=self.check)

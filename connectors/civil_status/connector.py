@@ -10,6 +10,7 @@ from lxml import etree
 from connectors.behoerde import Addressee
 from connectors.civil_status.model import STANDARD, Attribute, Urkundennachricht
 from connectors.civil_status.parse import is_xpersonenstand, parse_urkundennachricht, standesamt_ags
+from connectors.civil_status.schema import compiled
 from connectors.civil_status.versions import VERSIONS, VersionTable
 from connectors.g2g import derive
 from connectors.reading import Reading
@@ -86,6 +87,11 @@ class CivilStatusConnector:
     def recognises(self, root: etree._Element) -> bool:
         """Any XPersonenstand namespace: an unread version or message is then refused precisely by `read`."""
         return is_xpersonenstand(namespace(root))
+
+    def prepare(self) -> None:
+        if self.check:
+            for spec in self.versions.values():
+                compiled(spec, self.shared_dir)
 
     def read(self, tree: etree._ElementTree) -> Reading:
         nachricht = parse_urkundennachricht(tree, shared_dir=self.shared_dir, versions=self.versions,

@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from connectors.civil_status.versions import VersionSpec
-from connectors.xsd import FolderOnly, SchemaSetupError, check, read_catalogue
+from connectors.xsd import COMPILE_LOCK, FolderOnly, SchemaSetupError, check, read_catalogue
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,9 @@ def _compile(entry: Path, catalogue: Path) -> CompiledSchema:
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     parser.resolvers.add(guard)
     try:
-        document = etree.parse(str(entry), parser=parser)
-        return CompiledSchema(etree.XMLSchema(document), threading.Lock())
+        with COMPILE_LOCK:
+            document = etree.parse(str(entry), parser=parser)
+            return CompiledSchema(etree.XMLSchema(document), threading.Lock())
     except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
         refused = f" (refused: {', '.join(guard.refused)})" if guard.refused else ""
         raise SchemaSetupError(f"the XPersonenstand schemas in {folder} do not compile: {exc}{refused}") from exc

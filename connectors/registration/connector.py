@@ -11,7 +11,8 @@ from connectors.behoerde import Addressee
 from connectors.reading import Reading
 from connectors.registration.derive import derive
 from connectors.registration.model import STANDARD, Meldenachricht, is_xmeld_namespace
-from connectors.registration.parse import parse_meldenachricht, recognise
+from connectors.registration.parse import parse_meldenachricht, recognise, schema_for
+from connectors.registration.strict import compiled
 from connectors.registration.versions import VERSIONS, VersionTable
 from connectors.secure_xml import namespace
 from topics.envelope import Envelope, case_id_for
@@ -70,6 +71,12 @@ class RegistrationConnector:
     def recognises(self, root: etree._Element) -> bool:
         """Any XMeld namespace: an unread version or type is then refused with its precise reason by `read`."""
         return is_xmeld_namespace(namespace(root))
+
+    def prepare(self) -> None:
+        """Every reading needs both the scanned and the strict (compiled) schema, validating or not."""
+        for spec in self.versions.values():
+            schema_for(spec, self.shared_dir)
+            compiled(spec, self.shared_dir)
 
     def read(self, tree: etree._ElementTree) -> Reading:
         meldung = parse_meldenachricht(tree, shared_dir=self.shared_dir, versions=self.versions,

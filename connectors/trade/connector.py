@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 
 from lxml import etree
 
 from connectors.behoerde import Addressee
 from connectors.config import ConnectorConfig
+from connectors.errors import SchemaNotInstalled
+from connectors.installed_schemas import installed_schema, version_folder
 from connectors.reading import Reading
 from connectors.secure_xml import namespace
 from connectors.trade.derive import derive
 from connectors.trade.model import Gewerbemeldung
 from connectors.trade.parse import parse_gewerbemeldung
-from connectors.trade.versions import XGEWERBEANZEIGE, is_trade_namespace
+from connectors.trade.versions import VERSIONS, XGEWERBEANZEIGE, is_trade_namespace
 from topics.envelope import RECIPIENT_KIND, Envelope, case_id_for
 
 # Envelope attributes of trade messages: routing facts, and what correlation needs to judge a business's move.
@@ -83,6 +86,17 @@ class TradeConnector:
 
     def recognises(self, root: etree._Element) -> bool:
         return is_trade_namespace(namespace(root))
+
+    def prepare(self) -> None:
+        """The structure table, and the installed XSDs of the versions the operator installed (a version without
+        them is refused per message, naming the folder)."""
+        for spec in VERSIONS:
+            if spec.structure is not None:
+                spec.table()
+            elif self.config.validate and self.config.schema_dir is not None \
+                    and version_folder(self.config.schema_dir, spec.standard, spec.version).is_dir():
+                with suppress(SchemaNotInstalled):
+                    installed_schema(self.config.schema_dir, spec.standard, spec.version, spec.namespace)
 
     def read(self, tree: etree._ElementTree) -> Reading:
         meldung = parse_gewerbemeldung(tree, self.config.schema_dir, check=self.config.validate)

@@ -97,3 +97,11 @@ def test_config_check_accepts_what_run_would_start_with(tmp_path: Path, channel:
     assert f" {shown}," in f"{line},", line
     assert " inbox" in line  # every authority without a channel of its own has the pull inbox
     assert "Konfiguration gültig." in result.stdout
+
+
+def test_schemas_that_do_not_compile_fail_check_and_run_alike(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shutil.copytree(Settings().shared_dir, shared)
+    (shared / "xoev" / "xbau-2.6" / "xbau-codes.xsd").write_text("<xs:schema", encoding="utf-8")  # truncated
+    error = _both_refuse(tmp_path, {"HUB_SHARED_DIR": str(shared)})
+    assert "XBau" in error and "xbau-codes.xsd" in error, error
