@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kafka import KafkaAdminClient, TopicPartition
-from kafka.admin import OffsetSpec
+from kafka.admin import OffsetSpec, OffsetTimestamp
 from kafka.errors import RetriableError
 
 from hub.kafka.errors import KafkaLauncherError
@@ -69,18 +69,31 @@ class KafkaOffsetReader:
                     self.close()
                     raise OffsetsUnavailable(f"{request} on Kafka at {self.bootstrap} failed: {exc}") from exc
 
-    def log_offsets(self, topics: Sequence[str]) -> list[PartitionOffsets]:
+    def _partitions(self, topics: Sequence[str]) -> list[Any]:
+        """Every partition of those of `topics` that exist."""
         if not topics:
             return []
         described = self._call("describe_topics", list(topics))
-        partitions = [TopicPartition(t["name"], p["partition_index"]) for t in described
-                      if t.get("error_code", 0) == 0 for p in t["partitions"]]
+        return [TopicPartition(t["name"], p["partition_index"]) for t in described
+                if t.get("error_code", 0) == 0 for p in t["partitions"]]
+
+    def log_offsets(self, topics: Sequence[str]) -> list[PartitionOffsets]:
+        partitions = self._partitions(topics)
         if not partitions:
             return []
         earliest = self._call("list_partition_offsets", dict.fromkeys(partitions, OffsetSpec.EARLIEST))
         latest = self._call("list_partition_offsets", dict.fromkeys(partitions, OffsetSpec.LATEST))
         return [PartitionOffsets(tp.topic, tp.partition, earliest[tp].offset, latest[tp].offset)
                 for tp in partitions]
+
+    def offsets_since(self, topics: Sequence[str], timestamp_ms: int) -> dict[TopicPartitionKey, int | None]:
+        """Per partition of `topics`, the offset of its first record stamped at or after `timestamp_ms` (Unix ms);
+        None where no record is that recent."""
+        partitions = self._partitions(topics)
+        if not partitions:
+            return {}
+        found = self._call("list_partition_offsets", dict.fromkeys(partitions, OffsetTimestamp(timestamp_ms)))
+        return {(tp.topic, tp.partition): found[tp].offset if found[tp].offset >= 0 else None for tp in partitions}
 
     def committed(self, groups: Sequence[str]) -> dict[str, dict[TopicPartitionKey, int]]:
         if not groups:

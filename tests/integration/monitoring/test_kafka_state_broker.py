@@ -3,6 +3,7 @@ compacted topic, read incrementally."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,28 @@ def test_lag_follows_produced_and_committed_offsets(cluster: Cluster) -> None:
         assert after[_lag(cluster, cluster.retry, 0)] == 2
     finally:
         reader.close()
+
+
+def test_offsets_since_a_time_find_each_partitions_first_record_that_recent(kafka_bootstrap: str) -> None:
+    topic = f"it-{uuid.uuid4().hex[:12]}.since"
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="test-offsets-since")
+    admin.create_topics([NewTopic(topic, 2, 1)])
+    now_ms = int(time.time() * 1000)
+    two_hours_ago = now_ms - 2 * 3600 * 1000
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    reader = KafkaOffsetReader(kafka_bootstrap, timeout_s=10)
+    try:
+        for partition, stamps in ((0, [two_hours_ago] * 3 + [now_ms] * 2), (1, [two_hours_ago] * 4)):
+            for stamp in stamps:
+                producer.send(topic, b"v", partition=partition, timestamp_ms=stamp).get(timeout=30)
+        since = reader.offsets_since([topic, f"{topic}.absent"], now_ms - 3600 * 1000)
+        assert since == {(topic, 0): 3, (topic, 1): None}  # p0: offsets 3 and 4 are recent; p1: none is
+        assert {(o.partition, o.end) for o in reader.log_offsets([topic])} == {(0, 5), (1, 4)}
+    finally:
+        reader.close()
+        producer.close()
+        admin.delete_topics([topic])
+        admin.close()
 
 
 def test_topics_not_created_yet_are_left_out(cluster: Cluster) -> None:
