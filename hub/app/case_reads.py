@@ -4,6 +4,8 @@ for the JSON API and the counter page alike.
 A case lives with the worker owning the case id's partition, a reference with the one owning the reference's. The
 reads here are local; `owner` says which worker to ask instead, and a search asks each case's owner whether the
 caller may read it (`OwnerCheck`: the API asks with the bearer token, the counter page with its session cookie).
+The operator page reads `timeline` and `hits` unfiltered: an operator sees the steps of every case, as `hub trace`
+shows them.
 """
 
 from __future__ import annotations
@@ -53,10 +55,20 @@ class CaseReads:
         canonical = self.app.conf.canonical_url
         return None if (url.host, url.port) == (canonical.host, canonical.port) else url
 
+    def timeline(self, case_id: str) -> list[dict[str, Any]]:
+        """Every entry of the case (owned here), unfiltered: for the operator page, which shows ids and codes of
+        every case; [] for an unknown case."""
+        raw = self.cases.data.get(case_id.encode())
+        return json.loads(raw) if raw else []
+
+    def hits(self, key: str) -> list[Hit]:
+        """Every hit of a normalised reference (owned here), unfiltered."""
+        raw = self.references.data.get(key.encode())
+        return [Hit.model_validate(h) for h in json.loads(raw)] if raw else []
+
     def entries(self, grant: Grant, case_id: str) -> list[Entry] | Refusal:
         """The entries of the case (owned here) that the grant may read."""
-        raw = self.cases.data.get(case_id.encode())
-        timeline: list[dict[str, Any]] = json.loads(raw) if raw else []
+        timeline = self.timeline(case_id)
         if not timeline:
             return Refusal(404, "case.not_found", f"der Vorgang {case_id} ist dem Hub nicht bekannt", case_id)
         entries = readable(timeline, grant.acts_for, all_cases=grant.all_cases, clerk=grant.clerk)
@@ -85,8 +97,7 @@ class CaseReads:
 
     async def search(self, grant: Grant, key: str, ask: OwnerCheck) -> dict[str, list[Hit]] | Refusal:
         """The readable cases of a normalised reference (owned here), each with the hits that found it."""
-        raw = self.references.data.get(key.encode())
-        hits = [Hit.model_validate(h) for h in json.loads(raw)] if raw else []
+        hits = self.hits(key)
         found: dict[str, list[Hit]] = {}
         for case_id in dict.fromkeys(h.case_id for h in hits):
             if await self.may_read(grant, case_id, ask):

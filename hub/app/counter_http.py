@@ -1,5 +1,5 @@
-"""HTTP for the counter page: HTML answers with their security headers, the session cookies, and the hop to the
-worker owning a case or a reference.
+"""HTTP for the counter page (and the operator page, which shares it with its own cookie, path and policy): HTML
+answers with their security headers, the session cookies, and the hop to the worker owning a case or a reference.
 
 Every answer of /schalter carries a Content-Security-Policy that allows no script at all and no framing, and is
 never cached (a counter PC is shared). Cookies are HttpOnly, SameSite=Strict, limited to /schalter and Secure
@@ -58,25 +58,27 @@ def came_over_https(request: aioweb.Request) -> bool:
     return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
 
 
-def set_cookie(response: aioweb.Response, request: aioweb.Request, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, path=COOKIE_PATH, httponly=True, samesite="Strict",
+def set_cookie(response: aioweb.Response, request: aioweb.Request, name: str, value: str, max_age: int, *,
+               path: str = COOKIE_PATH) -> None:
+    response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="Strict",
                         secure=came_over_https(request))
 
 
-def drop_cookie(response: aioweb.Response, request: aioweb.Request, name: str) -> None:
-    response.del_cookie(name, path=COOKIE_PATH, httponly=True, samesite="Strict", secure=came_over_https(request))
+def drop_cookie(response: aioweb.Response, request: aioweb.Request, name: str, *, path: str = COOKIE_PATH) -> None:
+    response.del_cookie(name, path=path, httponly=True, samesite="Strict", secure=came_over_https(request))
 
 
-async def from_owner(client: Any, owner: URL, request: aioweb.Request) -> aioweb.Response:
-    """The owner's answer to this GET, with only the session cookie sent along and no redirect followed."""
+async def from_owner(client: Any, owner: URL, request: aioweb.Request, *, credentials: Mapping[str, str] | None = None,
+                     headers: Mapping[str, str] | None = None) -> aioweb.Response:
+    """The owner's answer to this GET, with only the session cookie (or the given `credentials` headers) sent along
+    and no redirect followed; `headers` are added to the answer."""
     url = owner.with_path(request.path).with_query(request.query)
-    session = request.cookies.get(SESSION_COOKIE, "")
+    sent = credentials or {"Cookie": f"{SESSION_COOKIE}={request.cookies.get(SESSION_COOKIE, '')}"}
     try:
-        async with client.get(url, headers={"Cookie": f"{SESSION_COOKIE}={session}"}, allow_redirects=False,
-                              timeout=OWNER_TIMEOUT) as reply:
+        async with client.get(url, headers=dict(sent), allow_redirects=False, timeout=OWNER_TIMEOUT) as reply:
             body = await reply.read()
             location = {"Location": reply.headers["Location"]} if "Location" in reply.headers else {}
-            return answer(body, reply.status, content_type=reply.content_type, headers=location)
+            return answer(body, reply.status, content_type=reply.content_type, headers={**(headers or {}), **location})
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise OwnerUnreachable(f"{owner} did not answer: {type(exc).__name__}") from exc
 

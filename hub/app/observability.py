@@ -7,7 +7,7 @@ Collectors are registered once per process; the Kafka reading blocks, so `/metri
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from prometheus_client.registry import Collector
 from hub.deadletter.depth import DeadLetterDepth
 from hub.delivery.lanes import Lane
 from hub.inbox.state import OFFSET_DIGITS, Waiting
+from hub.ingest.ordering import partition_of
 from hub.kafka.client_config import kafka_python_kwargs
 from hub.kafka.offsets import KafkaOffsetReader
 from hub.routing.directory import Directory
@@ -32,14 +33,20 @@ def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _items(table: Any) -> list[tuple[str, str]]:
-    """The entries of the table partitions this worker holds (RocksDB keeps UTF-8 bytes, memory keeps strings)."""
+def _items(table: Any, partitions: Collection[int] | None = None) -> list[tuple[str, str]]:
+    """The entries of the table partitions this worker holds (RocksDB keeps UTF-8 bytes, memory keeps strings),
+    or only of `partitions` among them."""
     store = table.data
     dbs = getattr(store, "_dbs", None)
-    if dbs is None:  # memory store
-        return [(_text(k), _text(v)) for k, v in list(store.data.items())]
+    if dbs is None:  # memory store: one mapping for every partition
+        items = [(_text(k), _text(v)) for k, v in list(store.data.items())]
+        if partitions is None:
+            return items
+        count = table.partitions
+        return [(k, v) for k, v in items if partition_of(k.encode(), count) in partitions]
     offset_key = getattr(store, "offset_key", None)
-    return [(_text(k), _text(v)) for db in list(dbs.values()) for k, v in db.items() if k != offset_key]
+    return [(_text(k), _text(v)) for partition, db in list(dbs.items())
+            if partitions is None or partition in partitions for k, v in db.items() if k != offset_key]
 
 
 def inbox_snapshot(inbox_table: Any) -> dict[str, list[datetime]]:
@@ -53,12 +60,16 @@ def inbox_snapshot(inbox_table: Any) -> dict[str, list[datetime]]:
     return found
 
 
+def held_lanes(lanes_table: Any, partitions: Collection[int] | None = None) -> dict[str, Lane]:
+    """Per served recipient with a lane in the table partitions this worker holds (or in `partitions` of them),
+    its lane."""
+    return {recipient: Lane.model_validate(json.loads(value)) for recipient, value in _items(lanes_table, partitions)}
+
+
 def recipient_snapshot(lanes_table: Any, directory: Directory) -> dict[str, RecipientState]:
     """Per served recipient with a lane, its health as the lane records it."""
     found: dict[str, RecipientState] = {}
-    for key, value in _items(lanes_table):
-        recipient = key
-        lane = Lane.model_validate(json.loads(value))
+    for recipient, lane in held_lanes(lanes_table).items():
         authority = directory.authority(recipient)
         channel = authority.delivery.channel if authority else "unknown"
         found[recipient] = RecipientState(channel=channel, consecutive_failures=lane.failures,

@@ -3,11 +3,12 @@ time, stage, the record it came from, recipient, channel, attempt and outcome; p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from hub.cases.references import normalise
 from topics.envelope import DeadLetter, StatusEvent
 
 COLUMNS = ("ZEIT (UTC)", "SCHRITT", "NACHRICHT", "DATENSATZ", "EMPFÄNGER", "KANAL", "VERSUCH", "ERGEBNIS")
@@ -44,6 +45,19 @@ def trace(events: Iterable[StatusEvent], parked: Iterable[DeadLetter], *, case_i
                                record=where, recipient=record.recipient, attempt=record.attempts,
                                outcome=f"{record.reason_code}: {record.reason}"))
     return sorted(lines, key=lambda line: line.at)
+
+
+def timeline_trace(case_id: str, entries: Iterable[Mapping[str, Any]],
+                   message_id: str | None = None) -> list[TraceLine]:
+    """The steps of a case from its timeline (the `cases` table files each status event once), only those of
+    `message_id` when given (compared as references are: spacing and case do not matter)."""
+    events = [StatusEvent.model_validate({**{k: v for k, v in e.items() if k in StatusEvent.model_fields},
+                                          "case_id": case_id}) for e in entries]
+    if message_id is not None:
+        wanted = normalise(message_id)
+        message_id = next((e.message_id for e in events if e.message_id and normalise(e.message_id) == wanted),
+                          message_id)
+    return trace(events, (), case_id=case_id, message_id=message_id)
 
 
 def as_table(lines: Sequence[TraceLine]) -> str:

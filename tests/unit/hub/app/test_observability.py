@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from hub.app.observability import inbox_snapshot, recipient_snapshot
+from hub.app.observability import held_lanes, inbox_snapshot, recipient_snapshot
 from hub.delivery.lanes import Lane
 from hub.inbox.state import Waiting, entry_key, index_key
+from hub.ingest.ordering import partition_of
 from hub.pipeline import Routing
+from tests.support.table_stores import MemoryStore, RocksStore, Table
 
 T1 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 T2 = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
-
-
-@dataclass
-class MemoryStore:
-    data: dict[bytes, bytes] = field(default_factory=dict)
-
-
-@dataclass
-class RocksStore:
-    """The part of faust's RocksDB store the snapshots read: one database per partition, with faust's offset key."""
-
-    _dbs: dict[int, dict[bytes, bytes]]
-    offset_key: bytes = b"__faust\0offset__"
-
-
-@dataclass
-class Table:
-    data: object
 
 
 def _waiting(offset: int, at: datetime) -> bytes:
@@ -67,3 +50,17 @@ def test_recipient_snapshot_shows_lane_health_with_the_directory_channel(routing
     assert found["MELDID:06431002"].retry_waiting == 3
     assert found["nowhere:1"].channel == "unknown"
     assert found["nowhere:1"].consecutive_failures == 0
+
+
+def test_held_lanes_read_only_the_partitions_asked_for_in_both_stores() -> None:
+    failing, idle = Lane(failures=2), Lane()
+    rocks = RocksStore({1: {b"xga:06431000": failing.model_dump_json().encode(), b"__faust\0offset__": b"3"},
+                        4: {b"ihk:06411000": idle.model_dump_json().encode()}})
+    assert held_lanes(Table(rocks)) == {"xga:06431000": failing, "ihk:06411000": idle}
+    assert held_lanes(Table(rocks), {1, 2}) == {"xga:06431000": failing}
+    keys = ["xga:06431000", "ihk:06411000"]
+    memory = MemoryStore({k.encode(): Lane(failures=i).model_dump_json().encode() for i, k in enumerate(keys)})
+    mine = partition_of(b"xga:06431000", 6)
+    others = {p for p in range(6) if p != mine}
+    assert held_lanes(Table(memory), {mine}) == {"xga:06431000": Lane(failures=0)}
+    assert "xga:06431000" not in held_lanes(Table(memory), others)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hub.cases.trace import as_table, trace
+from hub.cases.timeline import entry_of
+from hub.cases.trace import as_table, timeline_trace, trace
 from topics.envelope import DeadLetter, Status, StatusEvent
 
 T0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -30,3 +31,19 @@ def test_steps_and_parked_records_in_time_order() -> None:
     table = as_table(lines).splitlines()
     assert table[0].startswith("ZEIT (UTC)") and "t.trade.ingest[0]@4" in table[1]
     assert "delivery.failed: HTTP 503" in table[-1] and "6" in table[-1].split()
+
+
+def test_a_case_timeline_gives_the_same_steps_as_its_status_events() -> None:
+    events = [_step(Status.RECEIVED, 1, message_id="M-1", origin="t.trade.ingest[0]@4", author="MELDID:06431002",
+                    kinds=("anmeldung",), facts={"datum": "2026-12-01"}),
+              _step(Status.FAILED, 5, message_id="M-1", recipient="xga:1", channel="webhook", attempt=3,
+                    reason="HTTP 503"),
+              _step(Status.RECEIVED, 2, message_id="m-2")]
+    entries = [{**entry_of(e), "label": "Anmeldung eingegangen"} for e in events]
+    assert timeline_trace("c-1", entries) == trace(events, [], case_id="c-1")
+    failed = timeline_trace("c-1", entries)[-1]
+    assert (failed.stage, failed.recipient, failed.channel, failed.attempt, failed.outcome) == (
+        "failed", "xga:1", "webhook", 3, "HTTP 503")
+    # a message id as typed: spacing and case do not matter
+    assert [line.stage for line in timeline_trace("c-1", entries, " m-1 ")] == ["received", "failed"]
+    assert timeline_trace("c-1", entries, "m-9") == []
