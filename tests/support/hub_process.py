@@ -173,9 +173,9 @@ class HubConfig:
         return self.data_dir / "tokens.toml"
 
     def add_token(self, system: str, authorities: tuple[str, ...], *, all_cases: bool = False,
-                  clerk: bool = False) -> str:
+                  clerk: bool = False, operator: bool = False) -> str:
         """A token the hub accepts once (re)started: acting for `authorities`."""
-        return add_token(self.tokens_file, system, authorities, all_cases=all_cases, clerk=clerk)
+        return add_token(self.tokens_file, system, authorities, all_cases=all_cases, clerk=clerk, operator=operator)
 
     @property
     def env(self) -> dict[str, str]:
@@ -197,6 +197,17 @@ def new_config(bootstrap: str, tmp_path_factory: pytest.TempPathFactory, *, rout
     run_id = uuid.uuid4().hex[:12]
     return HubConfig(bootstrap, run_id, tmp_path_factory.mktemp(f"hub-{run_id}"), _free_port(), routing_dir,
                      tuple((extra_env or {}).items()))
+
+
+def members_own_partitions(hub: RunningHub, count: int) -> bool:
+    """Whether the deployment's consumer group has `count` members and each owns partitions."""
+    admin = KafkaAdminClient(bootstrap_servers=hub.bootstrap, client_id="test-group-members")
+    try:
+        group = admin.describe_groups([hub.catalogue.app_id])[hub.catalogue.app_id]
+    finally:
+        admin.close()
+    owned = [sum(len(t["partitions"]) for t in m["member_assignment"]["assigned_partitions"]) for m in group["members"]]
+    return len(owned) == count and all(owned)
 
 
 def second_worker(config: HubConfig, tmp_path_factory: pytest.TempPathFactory) -> HubConfig:
@@ -267,6 +278,23 @@ def drop_topics(hub: RunningHub) -> None:
             admin.delete_topics(mine[start:start + 200])
     finally:
         admin.close()
+
+
+@contextmanager
+def two_workers(config: HubConfig, tmp_path_factory: pytest.TempPathFactory,
+                token: str) -> Iterator[tuple[RunningHub, RunningHub]]:
+    """Two workers of `config`'s deployment, each owning partitions; stopped and the topics deleted afterwards."""
+    first = start_hub(config, token)
+    second: RunningHub | None = None
+    try:
+        second = start_hub(second_worker(config, tmp_path_factory), token)
+        wait_for(lambda: members_own_partitions(first, 2), "both workers to own partitions")
+        yield first, second
+    finally:
+        if second is not None:
+            stop_hub(second)
+        stop_hub(first)
+        drop_topics(first)
 
 
 @contextmanager

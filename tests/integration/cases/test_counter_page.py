@@ -18,25 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from kafka import KafkaAdminClient
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page
 from pypdf import PdfReader
 
-from tests.support.hub_process import (
-    RunningHub,
-    drop_topics,
-    new_config,
-    operator_token,
-    second_worker,
-    start_hub,
-    stop_hub,
-    wait_for,
-)
+from tests.support.hub_process import RunningHub, new_config, operator_token, two_workers
 
 pytestmark = pytest.mark.integration
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AKTENZEICHEN = "63/BV/2026/01234"  # the file number the 1121 sample announces
 ISSUER = "Gemeindebauamt Bensheim, Stadt"  # the directory's name of gba:06431002, the clerk's authority
 STATUS = "Bescheid erteilt"  # the last sample's status (1170 code 10)
@@ -52,28 +39,13 @@ class Desk:
     case_id: str
 
 
-def _both_own_partitions(hub: RunningHub) -> bool:
-    """Whether the deployment's consumer group has two members and each owns partitions."""
-    admin = KafkaAdminClient(bootstrap_servers=hub.bootstrap, client_id="test-counter-group")
-    try:
-        group = admin.describe_groups([hub.catalogue.app_id])[hub.catalogue.app_id]
-    finally:
-        admin.close()
-    owned = [sum(len(t["partitions"]) for t in m["member_assignment"]["assigned_partitions"]) for m in group["members"]]
-    return len(owned) == 2 and all(owned)
-
-
 @pytest.fixture(scope="module")
 def desk(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Iterator[Desk]:
     config = new_config(kafka_bootstrap, tmp_path_factory)
     bensheim = config.add_token("Bürgerbüro Bensheim", ("gba:06431002",), clerk=True)
     viernheim = config.add_token("Bürgerbüro Viernheim", ("gba:06431020", "MELDID:06431020"), clerk=True)
     system = operator_token(config)
-    first = start_hub(config, system)
-    second: RunningHub | None = None
-    try:
-        second = start_hub(second_worker(config, tmp_path_factory), system)
-        wait_for(lambda: _both_own_partitions(first), "both workers to own partitions")
+    with two_workers(config, tmp_path_factory, system) as (first, second):
         messages = sorted((shared_dir / "samples" / "xbau").glob("*.xml"))
         assert len(messages) == 7
         case_ids = {first.post(p.read_bytes()).body["case_id"] for p in messages}
@@ -81,30 +53,6 @@ def desk(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, shared_
         case_id = case_ids.pop()
         first.wait_for_timeline(case_id, lambda t: sum(1 for e in t if e["status"] == "routed") == len(messages))
         yield Desk((first, second), bensheim, viernheim, system, case_id)
-    finally:
-        if second is not None:
-            stop_hub(second)
-        stop_hub(first)
-        drop_topics(first)
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    assert CHROMIUM.exists(), "the counter page test needs Debian's chromium (make install adds it as root)"
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture
-def browser(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
-    """A fresh Chromium profile: no cookies, as on a counter PC after the browser was closed."""
-    context = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS,
-        locale="de-DE", viewport={"width": 1100, "height": 900})
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def _sign_in(page: Page, hub: RunningHub, token: str) -> None:

@@ -26,6 +26,7 @@ from tests.support.hub_process import (
     wait_for,
 )
 from tests.support.recipient_server import RecipientServer, recipient_server
+from tests.support.routing_data import with_delivery
 
 pytestmark = pytest.mark.integration
 SECRETS = {"gewerbeaufsicht": "g" * 40, "statistik": "s" * 40, "portal": "p" * 40}
@@ -42,14 +43,6 @@ class DeliveryHub:
     tokens: dict[str, str]
 
 
-def _with_delivery(text: str, key: str, delivery: str) -> str:
-    marker = f'key = "{key}"\n'
-    start = text.index(marker)
-    end = text.index("serves = ", start)
-    line_end = text.index("\n", end)
-    return text[:line_end + 1] + f"delivery = {delivery}\n" + text[line_end + 1:]
-
-
 @pytest.fixture(scope="module")
 def delivery_hub(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeliveryHub]:
     base = tmp_path_factory.mktemp("delivery")
@@ -59,12 +52,12 @@ def delivery_hub(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory)
         shutil.copytree(Settings().routing_dir, routing_dir)
         authorities = (routing_dir / "authorities.toml").read_text()
         flaky, dead = server.url("/gewerbeaufsicht"), server.url("/statistik")
-        authorities = _with_delivery(authorities, "xga:06431000", f'{{ channel = "webhook", url = "{flaky}", '
-                                     'secret = "gewerbeaufsicht", timeout_s = 2 }')
-        authorities = _with_delivery(authorities, "xga:06000000", f'{{ channel = "webhook", url = "{dead}", '
-                                     f'secret = "statistik", max_attempts = {STATISTICS_ATTEMPTS}, timeout_s = 2 }}')
-        authorities = _with_delivery(authorities, "ihk:06411000", '{ channel = "inbox" }')
-        authorities = _with_delivery(authorities, "fin:2605", f'{{ channel = "folder", path = "{folder}" }}')
+        authorities = with_delivery(authorities, "xga:06431000", f'{{ channel = "webhook", url = "{flaky}", '
+                                    'secret = "gewerbeaufsicht", timeout_s = 2 }')
+        authorities = with_delivery(authorities, "xga:06000000", f'{{ channel = "webhook", url = "{dead}", '
+                                    f'secret = "statistik", max_attempts = {STATISTICS_ATTEMPTS}, timeout_s = 2 }}')
+        authorities = with_delivery(authorities, "ihk:06411000", '{ channel = "inbox" }')
+        authorities = with_delivery(authorities, "fin:2605", f'{{ channel = "folder", path = "{folder}" }}')
         (routing_dir / "authorities.toml").write_text(authorities)
         secrets = base / "secrets.toml"
         secrets.write_text("[webhook_secrets]\n" + "".join(f'{k} = "{v}"\n' for k, v in SECRETS.items())

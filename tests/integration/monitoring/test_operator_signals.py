@@ -4,7 +4,6 @@ letters, recipient health) and the JSON log lines (one per attempt, none with pe
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,9 +15,9 @@ import pytest
 from lxml import etree
 from prometheus_client.parser import text_string_to_metric_families
 
-from hub.settings import Settings
 from tests.support.hub_process import RunningHub, drop_topics, new_config, operator_token, start_hub, stop_hub, wait_for
 from tests.support.recipient_server import RecipientServer, recipient_server
+from tests.support.routing_data import webhook_routing
 
 pytestmark = pytest.mark.integration
 FAILING = "xga:06431000"  # the trade supervision's system answers 503 to every call
@@ -35,24 +34,11 @@ class ObservedHub:
     env: dict[str, str]
 
 
-def _with_delivery(text: str, key: str, delivery: str) -> str:
-    start = text.index(f'key = "{key}"\n')
-    line_end = text.index("\n", text.index("serves = ", start))
-    return text[:line_end + 1] + f"delivery = {delivery}\n" + text[line_end + 1:]
-
-
 @pytest.fixture(scope="module")
 def observed(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObservedHub]:
     base = tmp_path_factory.mktemp("observed")
     with recipient_server({"/gewerbeaufsicht": -1}) as server:
-        routing_dir = base / "routing"
-        shutil.copytree(Settings().routing_dir, routing_dir)
-        authorities = _with_delivery((routing_dir / "authorities.toml").read_text(), FAILING,
-                                     f'{{ channel = "webhook", url = "{server.url("/gewerbeaufsicht")}", '
-                                     f'secret = "gewerbeaufsicht", max_attempts = {ATTEMPTS}, timeout_s = 2 }}')
-        (routing_dir / "authorities.toml").write_text(authorities)
-        secrets = base / "secrets.toml"
-        secrets.write_text('[webhook_secrets]\ngewerbeaufsicht = "' + "g" * 40 + '"\n')
+        routing_dir, secrets = webhook_routing(base, FAILING, server.url("/gewerbeaufsicht"), max_attempts=ATTEMPTS)
         config = new_config(kafka_bootstrap, tmp_path_factory, routing_dir=routing_dir, extra_env={
             "HUB_SECRETS_FILE": str(secrets), "HUB_RETRY_BASE_S": "0.5", "HUB_RETRY_MAX_DELAY_S": "1",
             "HUB_LOG_FORMAT": "json"})
