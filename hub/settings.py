@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     secrets_file: Path | None = Field(default=None, description="Webhook secrets and the portal webhook (TOML).")
     retry_base_s: float = Field(default=2.0, description="First retry delay of a failed webhook delivery.")
     retry_max_delay_s: float = Field(default=300.0, description="Longest delay between two delivery attempts.")
+    ops_refresh_s: int = Field(default=15, ge=2, le=600,
+                               description="How often the operator page (/ops) refreshes its figures, in seconds.")
 
     log_format: Literal["text", "json"] = Field(
         default="text", description="text: one readable line per event; json: one JSON object per line.")

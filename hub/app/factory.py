@@ -21,6 +21,7 @@ from hub.app.case_views import register_case_views
 from hub.app.counter_page import register_counter_page
 from hub.app.inbox_views import register_inbox_views
 from hub.app.observability import register_collectors
+from hub.app.ops_page import register_ops_page
 from hub.app.producer import Sender
 from hub.app.safe_offsets import SafeApp, SafeTableManager
 from hub.app.tables import (
@@ -147,6 +148,7 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
     register_inbox_views(hub_app)
     register_case_views(hub_app)
     register_counter_page(hub_app)
+    register_ops_page(hub_app)
 
     @app.service
     class Lifecycle(mode.Service):
