@@ -29,6 +29,17 @@ class LagSample:
     lag: int
 
 
+@dataclass(frozen=True)
+class TopicLag:
+    """A group's lag on one topic: summed over its partitions, and its worst partition."""
+
+    group: str
+    topic: str
+    total: int
+    worst_partition: int
+    worst: int
+
+
 def partition_lag(log: PartitionOffsets, committed: int | None) -> int:
     """Records the group has still to read on this partition.
 
@@ -46,3 +57,16 @@ def lag_samples(group: str, logs: Iterable[PartitionOffsets],
     samples = [LagSample(group, log.topic, log.partition, partition_lag(log, committed.get((log.topic, log.partition))))
                for log in logs]
     return sorted(samples, key=lambda s: (s.topic, s.partition))
+
+
+def topic_lags(samples: Iterable[LagSample]) -> list[TopicLag]:
+    """Per group and topic, in the order first seen: the lag summed over the partitions, and the partition with the
+    most (the lowest of equals)."""
+    grouped: dict[tuple[str, str], list[LagSample]] = {}
+    for sample in samples:
+        grouped.setdefault((sample.group, sample.topic), []).append(sample)
+    found = []
+    for (group, topic), parts in grouped.items():
+        worst = max(parts, key=lambda s: (s.lag, -s.partition))
+        found.append(TopicLag(group, topic, sum(s.lag for s in parts), worst.partition, worst.lag))
+    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from monitoring.lag import PartitionOffsets, TopicPartitionKey, lag_samples
+from monitoring.lag import PartitionOffsets, TopicPartitionKey, lag_samples, topic_lags
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,9 @@ def group_lags(groups: Mapping[str, str], committed: Mapping[str, Mapping[TopicP
             partitions = [o for o in logs if o.topic == topic]
             if not partitions:
                 continue
-            samples = lag_samples(group, partitions, offsets)
-            worst = max(samples, key=lambda s: (s.lag, -s.partition))
-            found.append(GroupLag(group, groups.get(group, "unknown"), topic, sum(s.lag for s in samples),
-                                  worst.partition, worst.lag))
+            (summed,) = topic_lags(lag_samples(group, partitions, offsets))
+            found.append(GroupLag(group, groups.get(group, "unknown"), topic, summed.total, summed.worst_partition,
+                                  summed.worst))
     return found
 
 

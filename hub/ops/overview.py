@@ -18,7 +18,7 @@ from hub.delivery.lanes import Lane
 from hub.delivery.reasons import reason_code
 from hub.routing.directory import Directory
 from monitoring.kafka_state import DeadLetterCounts, KafkaState
-from monitoring.lag import LagSample, PartitionOffsets, TopicPartitionKey
+from monitoring.lag import LagSample, PartitionOffsets, TopicLag, TopicPartitionKey, topic_lags
 
 WINDOW_S = 3600  # "the last hour"
 
@@ -53,17 +53,6 @@ class ParkedReason:
     reason: str
     count: int
     authorities: int
-
-
-@dataclass(frozen=True)
-class TopicLag:
-    """A consumer group's lag on one topic: summed over its partitions, and its worst partition."""
-
-    group: str
-    topic: str
-    total: int
-    worst_partition: int
-    worst: int
 
 
 class HeldLanes(BaseModel):
@@ -145,14 +134,7 @@ def parked_by_reason(counts: DeadLetterCounts) -> tuple[ParkedReason, ...]:
 
 def lag_by_topic(samples: Iterable[LagSample]) -> tuple[TopicLag, ...]:
     """Per group and topic, the lag summed over the partitions and its worst partition; most lag first."""
-    grouped: dict[tuple[str, str], list[LagSample]] = {}
-    for sample in samples:
-        grouped.setdefault((sample.group, sample.topic), []).append(sample)
-    rows = []
-    for (group, topic), parts in grouped.items():
-        worst = max(parts, key=lambda s: (s.lag, -s.partition))
-        rows.append(TopicLag(group, topic, sum(s.lag for s in parts), worst.partition, worst.lag))
-    return tuple(sorted(rows, key=lambda r: (-r.total, r.group, r.topic)))
+    return tuple(sorted(topic_lags(samples), key=lambda r: (-r.total, r.group, r.topic)))
 
 
 def overview(at: datetime, kafka: KafkaState | None, flow_counts: tuple[Flow, ...] | None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitoring.lag import LagSample, PartitionOffsets, lag_samples, partition_lag
+from monitoring.lag import LagSample, PartitionOffsets, TopicLag, lag_samples, partition_lag, topic_lags
 
 
 def test_lag_is_the_end_offset_minus_the_committed_offset() -> None:
@@ -28,3 +28,11 @@ def test_samples_per_partition_sorted_and_committed_per_partition() -> None:
     logs = [PartitionOffsets("b", 1, 0, 4), PartitionOffsets("a", 0, 0, 3), PartitionOffsets("b", 0, 0, 9)]
     samples = lag_samples("g", logs, {("b", 0): 9, ("b", 1): 1})
     assert samples == [LagSample("g", "a", 0, 3), LagSample("g", "b", 0, 0), LagSample("g", "b", 1, 3)]
+
+
+def test_topic_lags_sum_each_groups_partitions_and_name_the_worst_the_lowest_of_equals() -> None:
+    samples = [LagSample("g", "t.a", 0, 2), LagSample("g", "t.a", 1, 7), LagSample("g", "t.a", 2, 7),
+               LagSample("other", "t.a", 0, 0), LagSample("g", "t.b", 3, 1)]
+    assert topic_lags(samples) == [TopicLag("g", "t.a", 16, 1, 7), TopicLag("other", "t.a", 0, 0, 0),
+                                   TopicLag("g", "t.b", 1, 3, 1)]
+    assert topic_lags([]) == []

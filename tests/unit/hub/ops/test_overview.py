@@ -10,7 +10,6 @@ from hub.ops.overview import (
     Flow,
     HeldLanes,
     ParkedReason,
-    TopicLag,
     failing,
     flows,
     lag_by_topic,
@@ -20,7 +19,7 @@ from hub.ops.overview import (
 )
 from hub.pipeline import Routing
 from monitoring.kafka_state import KafkaState
-from monitoring.lag import LagSample, PartitionOffsets
+from monitoring.lag import LagSample, PartitionOffsets, TopicLag
 
 T1 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 T2 = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)

@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 from hub.cases.references import Hit
 from hub.cases.trace import TraceLine
 from hub.ops import render
-from hub.ops.overview import FailingRecipient, Flow, Overview, ParkedReason, TopicLag
+from hub.ops.overview import FailingRecipient, Flow, Overview, ParkedReason
 from hub.ops.render import Operator
+from monitoring.lag import TopicLag
 
 AT = datetime(2026, 12, 1, 9, 0, 5, tzinfo=UTC)  # 10:00:05 in Germany (CET)
 HOSTILE = '<script>alert("x")</script>&"\''
