@@ -31,9 +31,18 @@ class HubSession:
     progress: Progress
     drain_timeout_s: float
     case_ids: set[str] = field(default_factory=set)
+    case_messages: dict[str, list[str]] = field(default_factory=dict)  # accepted message ids per case
     problems: Counter[str] = field(default_factory=Counter)
     sent: int = 0
     _posted_before: int = field(default=0, init=False)
+
+    def handled_cases(self) -> int:
+        """Cases whose every accepted message has reached every planned recipient so far."""
+        return sum(1 for ids in self.case_messages.values() if not self.tracker.missing(ids))
+
+    def in_progress(self) -> int:
+        """Accepted messages that have not yet reached every planned recipient."""
+        return sum(len(self.tracker.missing(ids)) for ids in self.case_messages.values())
 
     def _before_send(self, message: Generated) -> None:
         self.tracker.expect(message.message_id, self.expected[message.template])
@@ -63,6 +72,9 @@ class HubSession:
         self.sent += len(answers)
         accepted = [a for a in answers if a.accepted]
         self.case_ids.update(a.case_id for a in accepted if a.case_id)
+        for answer in accepted:
+            if answer.case_id:
+                self.case_messages.setdefault(answer.case_id, []).append(answer.message_id)
         self.problems.update(f"{a.status} {a.problem}" for a in answers if not a.accepted)
         missing = await self.watcher.wait_for([a.message_id for a in accepted], self.drain_timeout_s, label=label,
                                               progress=self.progress, alive=self.alive)

@@ -158,7 +158,7 @@ class BenchRun:
                         await self.cases(session, worker)
                 self._session_notes(session, tracker)
                 if not options.skip_restart:
-                    worker = await self.restart(worker, deployment, len(session.case_ids))
+                    worker = await self.restart(worker, deployment, session.handled_cases(), session.in_progress())
             finally:
                 await watcher.stop()
         finally:
@@ -182,13 +182,16 @@ class BenchRun:
             needed = checkpoint - len(session.case_ids)
             if needed > 0:
                 await session.run(f"cases up to {checkpoint:,}", self.factories[TRADE].messages(needed), needed)
-            self.results.rss_cases.append((len(session.case_ids), worker.rss_bytes()))
+            # the checkpoint counts only cases the worker has finished, not those still waiting on the ingest topic
+            self.results.rss_cases.append((session.handled_cases(), worker.rss_bytes()))
 
-    async def restart(self, worker: Worker, deployment: Deployment, cases: int) -> Worker:
+    async def restart(self, worker: Worker, deployment: Deployment, cases: int, in_progress: int) -> Worker:
         self.progress("kill -9 of the worker, then a restart with the same data directory …")
         worker.kill()
         restarted = Worker(deployment)
-        self.results.restart = await self._start(restarted, f"killed idle after {cases:,} cases")
+        state = f"killed idle after {cases:,} cases" if not in_progress else (
+            f"killed after {cases:,} cases with {in_progress:,} messages still in progress")
+        self.results.restart = await self._start(restarted, state)
         return restarted
 
     def _session_notes(self, session: HubSession, tracker: Tracker) -> None:
