@@ -53,6 +53,7 @@ SERIES: dict[str, SeriesSpec] = {
     "XGewerbeanzeige": SeriesSpec("XGewerbeanzeige", "xgewerbeanzeige", (
         NACHRICHTEN_UUID,
         Identifier(f"//{_local('gewerbebetriebID')}", "uuid"),
+        Identifier(f"//{_local('gemeindeMeldungNr')}", "number"),  # the trade office's number of the notification
         Identifier(f"//{_local('satz')}/*/{_local('uuid')}", "uuid"),
     ), one_per_series=True),
     "XBau": SeriesSpec("XBau", "xbau", (

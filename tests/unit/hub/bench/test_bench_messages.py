@@ -57,6 +57,8 @@ def test_trade_notifications_each_open_a_case_of_a_new_business(samples_dir: Pat
     businesses = [r.attributes["gewerbebetrieb_id"] for r in readings]
     assert len(set(businesses)) == 9
     assert len({r.case_id for r in readings}) == 9
+    # each notification has its own number at its trade office, as real ones do (a shared one is a hot reference)
+    assert len({r.attributes["gemeinde_meldung_nr"] for r in readings}) == 9
 
 
 def test_an_xbau_application_and_its_answers_share_one_fresh_case_and_point_to_each_other(samples_dir: Path) -> None:
