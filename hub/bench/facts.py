@@ -48,11 +48,12 @@ def load_average() -> str:
     return f"{one:.2f} (1 min), {five:.2f} (5 min)"
 
 
-def machine_facts(broker: str, sizes: str) -> list[str]:
-    """Title lines: date, cores, CPU, memory, Python, code commit, broker, the run's sizes and the load."""
+def machine_facts(broker: str, sizes: str, tool: str = "hub bench") -> list[str]:
+    """Title lines: the tool and date, cores, CPU, memory, Python, code commit, broker, the run's sizes and the
+    load."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return [
-        f"hub bench — {now}",
+        f"{tool} — {now}",
         f"machine: {os.cpu_count()} cores, {_cpu_model()}, {_memory()}, {platform.system()} {platform.release()}",
         f"python {platform.python_version()}; code {_commit()}",
         f"broker: {broker}",

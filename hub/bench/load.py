@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Self
 
 import aiohttp
 
@@ -26,10 +27,12 @@ class Answer:
     status: int
     case_id: str | None
     problem: str | None  # the problem code or error of a POST that was not accepted
+    duplicate: bool = False  # 202 for a message id the hub had accepted before (`case_id` is the earlier case)
 
     @property
     def accepted(self) -> bool:
-        return self.status == 202 and self.case_id is not None
+        """Accepted as a new message: a 202 with its case."""
+        return self.status == 202 and self.case_id is not None and not self.duplicate
 
 
 BeforeSend = Callable[[Generated], None]
@@ -50,7 +53,7 @@ class LoadGenerator:
         self._session: aiohttp.ClientSession | None = None
         self.posted = 0  # POSTs started so far, for progress lines
 
-    async def __aenter__(self) -> LoadGenerator:
+    async def __aenter__(self) -> Self:
         connector = aiohttp.TCPConnector(limit=self.connections, force_close=False)
         self._session = aiohttp.ClientSession(connector=connector, headers=self._headers, timeout=self._timeout)
         return self
@@ -74,11 +77,12 @@ class LoadGenerator:
         answered_at = time.monotonic()
         if not isinstance(body, dict):
             return Answer(message.message_id, sent_at, answered_at, status, None, "no JSON object")
-        if status == 202 and body.get("duplicate"):
-            return Answer(message.message_id, sent_at, answered_at, status, None, "duplicate")
         case_id = body.get("case_id") if status == 202 else None
-        return Answer(message.message_id, sent_at, answered_at, status,
-                      case_id if isinstance(case_id, str) else None, None if status == 202 else str(body.get("code")))
+        case = case_id if isinstance(case_id, str) else None
+        if status == 202 and body.get("duplicate"):
+            return Answer(message.message_id, sent_at, answered_at, status, case, "duplicate", duplicate=True)
+        return Answer(message.message_id, sent_at, answered_at, status, case,
+                      None if status == 202 else str(body.get("code")))
 
     async def saturate(self, messages: Iterable[Generated], before_send: BeforeSend = _nothing) -> list[Answer]:
         """As fast as the hub answers: every connection sends its next message as soon as the last is answered."""

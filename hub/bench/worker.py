@@ -1,4 +1,5 @@
-"""A `hub run` worker process for the benchmark: its isolated deployment, start, health, memory and kill.
+"""A `hub run` worker process for the benchmark and the fault suite: its isolated deployment, start, health,
+memory and kill.
 
 Each deployment has its own uuid topic prefix and app id (consumer group), data directory, HTTP port and tokens
 file, so it shares the broker with nothing else. The worker runs in its own process group.
@@ -48,21 +49,24 @@ class Deployment:
     data_dir: Path
     port: int
     routing_dir: Path | None = None
+    label: str = "bench"  # names the run's topics and group: which tool made them
+    settings: tuple[tuple[str, str], ...] = ()  # further HUB_* settings of its `hub run`
 
     @classmethod
-    def new(cls, bootstrap: str, parent: Path, routing_dir: Path | None = None) -> Deployment:
+    def new(cls, bootstrap: str, parent: Path, routing_dir: Path | None = None, *, label: str = "bench",
+            settings: tuple[tuple[str, str], ...] = ()) -> Deployment:
         run_id = uuid.uuid4().hex[:12]
         data_dir = parent / f"hub-{run_id}"
         data_dir.mkdir(parents=True)
-        return cls(bootstrap, run_id, data_dir, free_ports(1)[0], routing_dir)
+        return cls(bootstrap, run_id, data_dir, free_ports(1)[0], routing_dir, label, settings)
 
     @property
     def topic_prefix(self) -> str:
-        return f"bench-{self.run_id}."
+        return f"{self.label}-{self.run_id}."
 
     @property
     def app_id(self) -> str:
-        return f"hub-bench-{self.run_id}"
+        return f"hub-{self.label}-{self.run_id}"
 
     @property
     def tokens_file(self) -> Path:
@@ -87,6 +91,7 @@ class Deployment:
             "HUB_HTTP_PORT": str(self.port),
             "HUB_DATA_DIR": str(self.data_dir),
             "HUB_TOKENS_FILE": str(self.tokens_file),
+            **dict(self.settings),
         }
 
 
@@ -151,7 +156,12 @@ class Worker:
 
         Raises BenchError when the process exits meanwhile.
         """
-        deadline = self.started_at + timeout_s
+        healthy_at = await self.healthy_by(self.started_at + timeout_s)
+        return healthy_at - self.started_at if healthy_at is not None else None
+
+    async def healthy_by(self, deadline: float) -> float | None:
+        """The monotonic time at which /healthz answered 200, or None if not by `deadline`; raises BenchError when
+        the process exits meanwhile."""
         url = f"{self.deployment.base_url}/healthz"
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
             while time.monotonic() < deadline:
@@ -160,7 +170,7 @@ class Worker:
                 with contextlib.suppress(aiohttp.ClientError, TimeoutError):
                     async with session.get(url) as response:
                         if response.status == 200:
-                            return time.monotonic() - self.started_at
+                            return time.monotonic()
                 await asyncio.sleep(_POLL_S)  # poll interval of the health check
         return None
 

@@ -57,7 +57,9 @@ def test_every_answer_is_recorded_with_its_status_and_case() -> None:
             assert answers["ok1"].accepted and answers["ok1"].case_id == "case-<ok>1</ok>"
             refused = answers["refused0"]
             assert (refused.status, refused.problem, refused.accepted) == (422, "message.invalid", False)
-            assert (answers["duplicate0"].accepted, answers["duplicate0"].problem) == (False, "duplicate")
+            duplicate = answers["duplicate0"]
+            assert (duplicate.accepted, duplicate.problem, duplicate.duplicate, duplicate.case_id) == (
+                False, "duplicate", True, "c")
             assert all(a.answered_at >= a.sent_at for a in answers.values())
             assert load.posted == 4
 
