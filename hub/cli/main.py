@@ -13,6 +13,7 @@ from connectors.errors import ConnectorError
 from hub.cli.bench import bench_command
 from hub.cli.case import case_group
 from hub.cli.dlq import dlq_group
+from hub.cli.faults import faults_command
 from hub.cli.kafka import kafka_group
 from hub.cli.replay import replay_command
 from hub.cli.routing import config_group, route_command
@@ -57,6 +58,7 @@ cli.add_command(case_group)
 cli.add_command(replay_command)
 cli.add_command(trace_command)
 cli.add_command(bench_command)
+cli.add_command(faults_command)
 
 
 @cli.command()
