@@ -15,7 +15,7 @@ from hub.settings import get_settings
 
 @click.command(name="faults")
 @click.option("--small", is_flag=True,
-              help="The version CI runs: 200 messages at 20/s, 1 kill, the broker restart, a 10 s webhook outage. "
+              help="The version CI runs: 200 messages at 10/s, 1 kill, the broker restart, a 10 s webhook outage. "
                    "Explicit options still apply.")
 @click.option("--messages", type=int, help="Trade notifications to post, each a new business (default 2,000).")
 @click.option("--rate", type=float, help="POSTs per second, offered steadily (default 10).")
@@ -44,13 +44,13 @@ def faults_command(small: bool, no_broker_restart: bool, **given: Any) -> None:
 
     Starts its own broker on free ports (or uses HUB_KAFKA_BOOTSTRAP, then without the broker restart), a webhook
     recipient in this process and `hub run` with a routing directory in which the webhook recipient
-    (--webhook-recipient) is served by a signed webhook and every other recipient by its pull inbox. While N trade notifications are POSTed at a steady rate (a message is POSTed
-    again on no answer or 503 until it is answered; it counts as accepted once answered 202), it kills the worker
-    with kill -9 K times at random moments (restarting it each time with its local state), stops and starts the
-    broker once while the worker runs, and takes the webhook recipient down. Once everything settled it reads every
-    inbox and case timeline over the API and the POSTs the recipient received, and prints one table: accepted,
-    expected deliveries, lost, duplicate deliveries per channel, incomplete timelines, repeated timeline steps and
-    the faults with their times.
+    (--webhook-recipient) is served by a signed webhook and every other recipient by its pull inbox. While N trade
+    notifications are POSTed at a steady rate (a message is POSTed again on no answer or 503 until it is answered;
+    it counts as accepted once answered 202), it kills the worker with kill -9 K times at random moments
+    (restarting it each time with its local state), stops and starts the broker once while the worker runs, and
+    takes the webhook recipient down. Once everything settled it reads every inbox and case timeline over the API
+    and the POSTs the recipient received, and prints one table: accepted, expected deliveries, lost, duplicate
+    deliveries per channel, incomplete timelines, repeated timeline steps and the faults with their times.
 
     Progress goes to stderr, the table to stdout. Exit code 1 when anything was lost, given twice, refused, filed
     twice or left incomplete; 2 for wrong options; 3 when a step could not run. Not part of the test suite (its
