@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 WEBHOOK_RECIPIENT = "xga:06431000"  # the district's trade supervision: a recipient of every trade notification
 MAX_ATTEMPTS_CEILING = 100  # the most a webhook channel allows
@@ -69,5 +70,5 @@ def attempts_to_outlast(outage_s: float, base_s: float, max_delay_s: float) -> i
     return attempts
 
 
-SMALL = {"messages": 200, "rate": 20.0, "kills": 1, "broker_restart": True, "webhook_outage_s": 10.0,
-         "drain_timeout_s": 120.0}
+SMALL: dict[str, Any] = {"messages": 200, "rate": 10.0, "kills": 1, "broker_restart": True, "webhook_outage_s": 10.0,
+                         "drain_timeout_s": 120.0}
