@@ -13,7 +13,9 @@ breaks runs on duplicate entries. Two changes make loss impossible, not just unl
   outcome is durable. This relies on consumed topics having no holes: they are not transactional, and the compacted
   topics (dead letters, changelogs) are never committed by a stream.
 - `SeekFirstRecovery`: seek the still paused stream partitions first, then resume them, empty the queues and resume
-  the flow, with no await in between.
+  the flow, with no await in between. A partition without a committed offset (or committed at 0, which aiokafka's
+  seek leaves alone) is sought to its log start: the fetcher may already have passed records of it that were
+  dropped while it was paused.
 
 Both replace faust internals of exactly the pinned faust-streaming version (see pyproject.toml).
 """
@@ -56,11 +58,16 @@ class GaplessConsumer(driver.Consumer):
 
     async def perform_seek(self) -> None:
         await super().perform_seek()
-        # without a committed offset the fetcher starts at the log start (auto_offset_reset=earliest)
+        # aiokafka seeks only partitions committed past 0: one without a committed offset keeps its fetch position,
+        # which is past records fetched (and dropped, being paused) during the table recovery. Seek it to its log
+        # start, as auto_offset_reset=earliest would on a first fetch.
         unknown = [tp for tp in self.assignment()
                    if self._committed_offset.get(tp) is None and not self._is_changelog_tp(tp)]
         if unknown:
-            self._base_offset.update(await self.earliest_offsets(*unknown))
+            earliest = await self.earliest_offsets(*unknown)
+            for tp, offset in earliest.items():
+                await self.seek(tp, offset)
+            self._base_offset.update(earliest)
 
     async def on_partitions_revoked(self, revoked: set[Any]) -> None:
         for tp in revoked:

@@ -53,6 +53,7 @@ class Deployment:
     source: str
     sinks: list[str]
     data_dir: Path
+    partitions: int = PARTITIONS
 
     @property
     def changelog(self) -> str:
@@ -60,12 +61,12 @@ class Deployment:
 
     @property
     def source_tps(self) -> list[TopicPartition]:
-        return [TopicPartition(self.source, p) for p in range(PARTITIONS)]
+        return [TopicPartition(self.source, p) for p in range(self.partitions)]
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "COPY_WORKER_BOOTSTRAP": self.bootstrap, "COPY_WORKER_GROUP": self.group,
                 "COPY_WORKER_SOURCE": self.source, "COPY_WORKER_SINKS": ",".join(self.sinks),
-                "COPY_WORKER_PARTITIONS": str(PARTITIONS), "COPY_WORKER_DATADIR": str(self.data_dir / "faust"),
+                "COPY_WORKER_PARTITIONS": str(self.partitions), "COPY_WORKER_DATADIR": str(self.data_dir / "faust"),
                 "COPY_WORKER_SESSION_S": str(SESSION_S)}
 
 
@@ -92,22 +93,23 @@ class Feeder(threading.Thread):
                 meta = producer.send(self.deployment.source, key=key, value=key).get(timeout=30)
                 self.acked[key] = (meta.partition, meta.offset)
                 if self.ticking.is_set():
-                    producer.send(self.deployment.changelog, key=b"tick", value=b"0", partition=n % PARTITIONS)
+                    producer.send(self.deployment.changelog, key=b"tick", value=b"0",
+                                  partition=n % self.deployment.partitions)
                 n += 1
                 self.stop.wait(PACE_S)
         finally:
             producer.close()
 
 
-@pytest.fixture
-def deployment(kafka_bootstrap: str, tmp_path: Path) -> Iterator[Deployment]:
+@contextlib.contextmanager
+def _deployment(kafka_bootstrap: str, tmp_path: Path, partitions: int) -> Iterator[Deployment]:
     run_id = uuid.uuid4().hex[:12]
     deployment = Deployment(kafka_bootstrap, f"crash-{run_id}", f"crash-{run_id}.source",
-                            [f"crash-{run_id}.sink-{i}" for i in range(SINKS)], tmp_path)
+                            [f"crash-{run_id}.sink-{i}" for i in range(SINKS)], tmp_path, partitions)
     admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="crash-test")
     try:
-        admin.create_topics([NewTopic(deployment.source, PARTITIONS, 1),
-                             NewTopic(deployment.changelog, PARTITIONS, 1, topic_configs={"cleanup.policy": "compact"})]
+        admin.create_topics([NewTopic(deployment.source, partitions, 1),
+                             NewTopic(deployment.changelog, partitions, 1, topic_configs={"cleanup.policy": "compact"})]
                             + [NewTopic(sink, 1, 1) for sink in deployment.sinks])
         admin.wait_for_topics([deployment.source, deployment.changelog, *deployment.sinks], timeout_ms=60_000)
         yield deployment
@@ -115,6 +117,20 @@ def deployment(kafka_bootstrap: str, tmp_path: Path) -> Iterator[Deployment]:
         admin.delete_topics(mine)
     finally:
         admin.close()
+
+
+@pytest.fixture
+def deployment(kafka_bootstrap: str, tmp_path: Path) -> Iterator[Deployment]:
+    with _deployment(kafka_bootstrap, tmp_path, PARTITIONS) as made:
+        yield made
+
+
+@pytest.fixture
+def wide_deployment(kafka_bootstrap: str, tmp_path: Path) -> Iterator[Deployment]:
+    """As many source partitions as the hub's worker consumes stream partitions: its seek after the table recovery
+    takes as long as the hub's."""
+    with _deployment(kafka_bootstrap, tmp_path, WIDE_PARTITIONS) as made:
+        yield made
 
 
 def start_worker(deployment: Deployment, name: str) -> subprocess.Popen[bytes]:
@@ -179,7 +195,7 @@ def test_backlog_written_while_the_group_rebalances_after_kill_9_is_processed(de
     try:
         feeder.start()
         workers.append(start_worker(deployment, "worker-0"))
-        await_condition(lambda: all(committed(admin, deployment).get(p, 0) > 0 for p in range(PARTITIONS)),
+        await_condition(lambda: all(committed(admin, deployment).get(p, 0) > 0 for p in range(deployment.partitions)),
                         "the first worker to commit on every partition", 90, deployment.data_dir)
         feeder.ticking.set()
         for n in range(1, RESTARTS + 1):
@@ -211,3 +227,38 @@ def test_backlog_written_while_the_group_rebalances_after_kill_9_is_processed(de
                       f"{offsets} but were never processed; (partition, offset): {lost[:60]}")
     assert not missing, (f"{len(missing)} acknowledged records were never processed and the group's offsets stay at "
                          f"{offsets}; (partition, offset): {missing[:60]}")
+
+
+BACKLOG = 600  # records waiting before the worker's first start: its group has no committed offset anywhere yet
+WIDE_PARTITIONS = 96
+
+
+def test_a_backlog_on_partitions_never_committed_is_processed_from_their_start(wide_deployment: Deployment) -> None:
+    """A partition without a committed offset starts at its log start, also when records of it were fetched while
+    the worker recovered its table: a new deployment whose API accepted messages before its worker first joined,
+    or a retry stream no record of which was finished yet when the worker was killed."""
+    deployment = wide_deployment
+    feeder = Feeder(deployment)
+    feeder.ticking.set()  # the table's changelog grows with the backlog: the worker recovers it at start
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        feeder.start()
+        wait_for(lambda: len(feeder.acked) >= BACKLOG, "the backlog to be written", 60)
+        worker = start_worker(deployment, "worker-0")
+        feeder.stop.set()
+        feeder.join()
+
+        def everything_copied() -> bool:
+            keys = copied_keys(deployment)
+            return all(set(feeder.acked) <= keys[sink] for sink in deployment.sinks)
+
+        with contextlib.suppress(AssertionError):  # what is still missing then is reported below
+            wait_for(everything_copied, "every record on every sink", 120)
+        keys = copied_keys(deployment)
+    finally:
+        feeder.stop.set()
+        if worker is not None:
+            kill_9(worker)
+    missing = sorted(where for key, where in feeder.acked.items() if any(key not in keys[s] for s in deployment.sinks))
+    assert not missing, (f"{len(missing)} of {len(feeder.acked)} records waiting before the first start were never "
+                         f"processed; (partition, offset): {missing[:60]}")
