@@ -142,7 +142,7 @@ class LaneRunner:
                              max_waiting=self.max_waiting, replay=copy.attempt.replay)
         channel = self._channel(recipient)
         if action is Action.SKIP:
-            await copy.settle()
+            await self._given_before(copy, channel)
             return
         if action is Action.FORWARD or channel is None:
             await self._forward(copy, lane)
@@ -167,11 +167,11 @@ class LaneRunner:
         while True:
             copy.bind()
             lane = self.state.lane(recipient)
+            channel = self._channel(recipient)
             if self.state.given(recipient, copy.attempt.message_id) and not copy.attempt.replay:
                 self.state.keep_lane(recipient, lane.settled(copy.attempt.seq))
-                await copy.settle()
+                await self._given_before(copy, channel)
                 return
-            channel = self._channel(recipient)
             if channel is None:  # the channel was changed to one the lanes do not serve: park, nothing is lost
                 self.state.keep_lane(recipient, lane.settled(copy.attempt.seq))
                 await self._give_up(copy)
@@ -216,6 +216,16 @@ class LaneRunner:
         self.state.keep_lane(copy.recipient, lane)
         await self.produce([self.stage.forward(copy.payload, copy.envelope,
                                                copy.attempt.model_copy(update={"seq": seq}))])
+        await copy.settle()
+
+    async def _given_before(self, copy: Copy, channel: WebhookChannel | FolderChannel | None) -> None:
+        """A copy the recipient has already: not given again, but its steps are filed again."""
+        attempt = copy.attempt
+        steps = self.stage.refile(self.state, attempt.recipient, attempt.message_id, attempt.case_id,
+                                  attempt.standard, origin=copy.origin.label if copy.origin else None,
+                                  channel=channel.channel if channel else None)
+        if steps:
+            await self.produce(steps)
         await copy.settle()
 
     async def _delivered(self, copy: Copy, lane: Lane, channel: WebhookChannel | FolderChannel) -> None:

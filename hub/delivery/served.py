@@ -4,6 +4,8 @@ lane, its inbox. Every function returns the records to produce; the agents and l
 "Delivered" is decided here alone: a copy is delivered when it waits in the recipient's inbox, its webhook answered
 2xx, its file is written, or it is on the recipient's own Kafka topic. Each recipient is given each message once:
 the `delivered` table remembers it, so a copy processed again (after a crash) or sent again is not given twice.
+Its steps are filed again instead (`refile`): a crash can keep the table's write and lose the batch's status
+records, which are not written atomically with it; the case timeline files each step once.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ class ServedState(Protocol):
 
     def given(self, recipient: str, message_id: str) -> bool: ...
 
+    def given_as(self, recipient: str, message_id: str) -> str | None: ...
+
     def give(self, recipient: str, message_id: str, how: str) -> None: ...
 
     def lane(self, recipient: str) -> Lane: ...
@@ -74,9 +78,13 @@ class ServedDelivery:
 
     def offer(self, state: ServedState, recipient: str, envelope: Envelope, origin: Origin, *,
               replay: bool = False) -> list[Out]:
-        """A copy for a pull inbox: it waits there (delivered) unless the recipient was given it before."""
-        if state.given(recipient, envelope.message_id) and not replay:
-            return []
+        """A copy for a pull inbox: it waits there (delivered) unless the recipient was given it before; then its
+        steps are filed again."""
+        if not replay:
+            again = self.refile(state, recipient, envelope.message_id, envelope.case_id, envelope.standard,
+                                message_type=envelope.message_type, origin=origin.label, channel="inbox")
+            if again is not None:
+                return again
         if inbox.offer(state.inbox, recipient, envelope, origin.partition, origin.offset, self.clock()) is None:
             return []
         state.give(recipient, envelope.message_id, Status.DELIVERED.value)
@@ -103,6 +111,18 @@ class ServedDelivery:
         return [self.step(attempt.case_id, attempt.message_id, attempt.standard, attempt.recipient, status,
                           origin=origin.label if origin else None, channel=channel, attempt=attempt.attempts + 1)
                 for status in steps]
+
+    def refile(self, state: ServedState, recipient: str, message_id: str, case_id: str, standard: str | None, *,
+               message_type: str | None = None, origin: str | None = None, channel: str | None = None
+               ) -> list[Out] | None:
+        """The steps of a message the recipient was given before, to be filed again (delivered, and accepted once
+        it was acknowledged); None when it was not given yet."""
+        how = state.given_as(recipient, message_id)
+        if how is None:
+            return None
+        steps = (Status.DELIVERED, Status.ACCEPTED) if how == Status.ACCEPTED.value else (Status.DELIVERED,)
+        return [self.step(case_id, message_id, standard, recipient, status, message_type=message_type, origin=origin,
+                          channel=channel) for status in steps]
 
     def forward(self, payload: bytes, envelope: Envelope | None, attempt: Attempt) -> Out:
         """The copy onto the retry stream, keyed by recipient so it stays behind the recipient's older copies."""
@@ -150,6 +170,9 @@ class MemoryServedState:
 
     def given(self, recipient: str, message_id: str) -> bool:
         return (recipient, message_key(message_id)) in self.given_to
+
+    def given_as(self, recipient: str, message_id: str) -> str | None:
+        return self.given_to.get((recipient, message_key(message_id)))
 
     def give(self, recipient: str, message_id: str, how: str) -> None:
         self.given_to[(recipient, message_key(message_id))] = how

@@ -142,9 +142,10 @@ def test_a_healthy_recipient_is_given_its_copies_in_order_each_once() -> None:
         return harness
 
     harness = asyncio.run(scenario())
-    assert harness.client.attempted == [(A, f"m{i}") for i in range(5)]
+    assert harness.client.attempted == [(A, f"m{i}") for i in range(5)]  # m2 is not sent again
+    # its steps are filed again: the first time's status records may have been lost in the crash
     assert [(s.status, s.message_id) for s in harness.statuses() if s.recipient == A] == \
-        [(status, f"m{i}") for i in range(5) for status in ("delivered", "accepted")]
+        [(status, f"m{i}") for i in [0, 1, 2, 3, 4, 2] for status in ("delivered", "accepted")]
     assert harness.settled == [*(f"m{i}" for i in range(5)), "m2"]
 
 
