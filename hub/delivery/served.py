@@ -4,8 +4,9 @@ lane, its inbox. Every function returns the records to produce; the agents and l
 "Delivered" is decided here alone: a copy is delivered when it waits in the recipient's inbox, its webhook answered
 2xx, its file is written, or it is on the recipient's own Kafka topic. Each recipient is given each message once:
 the `delivered` table remembers it, so a copy processed again (after a crash) or sent again is not given twice.
-Its steps are filed again instead (`refile`): a crash can keep the table's write and lose the batch's status
-records, which are not written atomically with it; the case timeline files each step once.
+Its state is written again and its steps are filed again instead: a batch's table writes, changelog records and
+status records are not written atomically, so a crash can keep the local store's write (or the changelog's) and
+lose the rest; writing again makes them whole, and the case timeline files each step once.
 """
 
 from __future__ import annotations
@@ -78,15 +79,12 @@ class ServedDelivery:
 
     def offer(self, state: ServedState, recipient: str, envelope: Envelope, origin: Origin, *,
               replay: bool = False) -> list[Out]:
-        """A copy for a pull inbox: it waits there (delivered) unless the recipient was given it before; then its
-        steps are filed again."""
-        if not replay:
-            again = self.refile(state, recipient, envelope.message_id, envelope.case_id, envelope.standard,
-                                message_type=envelope.message_type, origin=origin.label, channel="inbox")
-            if again is not None:
-                return again
-        if inbox.offer(state.inbox, recipient, envelope, origin.partition, origin.offset, self.clock()) is None:
-            return []
+        """A copy for a pull inbox: it waits there once (delivered); once acknowledged it is never offered again
+        (unless replayed). A copy processed again writes its state again and files its steps again."""
+        if state.given_as(recipient, envelope.message_id) == Status.ACCEPTED.value and not replay:
+            return self.refile(state, recipient, envelope.message_id, envelope.case_id, envelope.standard,
+                               message_type=envelope.message_type, origin=origin.label, channel="inbox") or []
+        inbox.offer(state.inbox, recipient, envelope, origin.partition, origin.offset, self.clock())
         state.give(recipient, envelope.message_id, Status.DELIVERED.value)
         return [self.step(envelope.case_id, envelope.message_id, envelope.standard, recipient, Status.DELIVERED,
                           message_type=envelope.message_type, origin=origin.label, channel="inbox", attempt=1)]
@@ -115,11 +113,12 @@ class ServedDelivery:
     def refile(self, state: ServedState, recipient: str, message_id: str, case_id: str, standard: str | None, *,
                message_type: str | None = None, origin: str | None = None, channel: str | None = None
                ) -> list[Out] | None:
-        """The steps of a message the recipient was given before, to be filed again (delivered, and accepted once
-        it was acknowledged); None when it was not given yet."""
+        """For a message the recipient was given before: its mark written again, and its steps to be filed again
+        (delivered, and accepted once it was acknowledged); None when it was not given yet."""
         how = state.given_as(recipient, message_id)
         if how is None:
             return None
+        state.give(recipient, message_id, how)
         steps = (Status.DELIVERED, Status.ACCEPTED) if how == Status.ACCEPTED.value else (Status.DELIVERED,)
         return [self.step(case_id, message_id, standard, recipient, status, message_type=message_type, origin=origin,
                           channel=channel) for status in steps]

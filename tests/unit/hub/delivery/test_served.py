@@ -72,3 +72,33 @@ def test_giving_up_parks_the_copy_once_with_the_last_error() -> None:
     assert stage.give_up(b"<m/>", attempt)[0].key == parked.key  # processed again: the same dead-letter id
     event = StatusEvent.model_validate_json(failed.value or b"")
     assert event.status == "failed" and "HTTP 503" in (event.reason or "") and event.recipient == "xga:06000000"
+
+
+def test_a_copy_whose_inbox_entry_a_crash_lost_is_offered_again_once() -> None:
+    stage, state = ServedDelivery(CATALOGUE), MemoryServedState()
+    state.give(IHK, "m-1", "delivered")  # the mark survived, the inbox entry did not
+    assert _steps(stage.offer(state, IHK, _envelope("m-1"), Origin("t.hub.delivery", 0, 4))) == [("delivered", "m-1")]
+    stage.offer(state, IHK, _envelope("m-1"), Origin("t.hub.delivery", 0, 9))  # routed again: a second record
+    assert [(w.message_id, w.offset) for w in inbox.page(state.inbox, IHK, None, 10)[0]] == [("m-1", 4)]
+
+
+class RecordingInbox(inbox.MemoryInboxStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[str] = []
+
+    def put(self, key: str, value: str) -> None:
+        self.written.append(key)
+        super().put(key, value)
+
+
+def test_a_copy_processed_again_writes_its_state_again() -> None:
+    """So a write the local store kept but whose changelog record a crash lost reaches the changelog after all."""
+    stage, state = ServedDelivery(CATALOGUE), MemoryServedState()
+    store = RecordingInbox()
+    state._inbox = store
+    stage.offer(state, IHK, _envelope("m-1"), Origin("t.hub.delivery", 0, 4))
+    first = list(store.written)
+    store.written.clear()
+    stage.offer(state, IHK, _envelope("m-1"), Origin("t.hub.delivery", 0, 4))
+    assert sorted(store.written) == sorted(first) and len(first) == 2  # the entry and its index, again
