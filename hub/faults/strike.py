@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from hub.bench.errors import BenchError
 from hub.bench.worker import Deployment, Worker
@@ -68,7 +68,8 @@ class Striker:
         self.started = time.monotonic()
 
     def _record(self, at: float, what: str, detail: str) -> None:
-        clock = datetime.now(UTC).strftime("%H:%M:%S")
+        """A fault struck at monotonic time `at` (its clock time too, not that of its end)."""
+        clock = (datetime.now(UTC) - timedelta(seconds=time.monotonic() - at)).strftime("%H:%M:%S")
         event = Event(round(at - self.started, 1), clock, what, detail)
         self.events.append(event)
         self.progress(f"fault at +{event.at_s:.1f} s: {what}: {detail}")
