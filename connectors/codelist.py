@@ -7,6 +7,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from topics.keys import ascii_digits
+
 GENERICODE_NS = "http://docs.oasis-open.org/codelist/ns/genericode/1.0/"
 
 
@@ -64,7 +66,7 @@ def read_codelist(path: Path, expected_uri: str, *, key: str, name: str, numeric
     for row in root.iter("Row"):
         values = {v.get("ColumnRef"): (v.findtext("SimpleValue") or "").strip() for v in row.iter("Value")}
         code, label = values.get(key), values.get(name)
-        if not code or (numeric and not code.isdigit()):
+        if not code or (numeric and not ascii_digits(code)):
             raise CodelistError(path, f"has a row without a {'numeric ' if numeric else ''}{key}: {values}")
         entries[code] = label or code
     if not entries:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class ConnectorError(Exception):
     """Root of every connector error: a message that cannot be accepted, with the reason why.
@@ -117,3 +119,11 @@ class SchemaNotInstalled(ConnectorError):
 
     code = "schema.not_installed"
     http_status = 415
+
+
+def invalid_model(exc: ValidationError, *, message_id: str | None = None) -> InvalidField:
+    """The first error of a model built from a message, as InvalidField naming the model field; pydantic's message
+    carries no input value, so nothing of the message is repeated."""
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or None
+    return InvalidField(f"{field or 'Nachricht'}: {first['msg']}", field=field, message_id=message_id)

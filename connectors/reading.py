@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from lxml import etree
+from pydantic import ValidationError
 
 from connectors.behoerde import Addressee
 from connectors.config import ConnectorConfig
-from connectors.errors import UnknownStandard
+from connectors.errors import UnknownStandard, invalid_model
 from connectors.secure_xml import local_name, namespace, parse_secure
 from topics.envelope import Envelope
 
@@ -65,7 +66,10 @@ def read_message(data: bytes, *, max_bytes: int, config: ConnectorConfig) -> Rea
     available = connectors(config)
     for connector in available:
         if connector.recognises(root):
-            return connector.read(tree)
+            try:
+                return connector.read(tree)
+            except ValidationError as exc:  # the event built from the message breaks the envelope's formats
+                raise invalid_model(exc) from exc
     known = ", ".join(c.standard for c in available)
     raise UnknownStandard(
         f"das Wurzelelement '{local_name(root)}' im Namensraum '{namespace(root) or '(keiner)'}' gehört zu keinem "

@@ -14,12 +14,13 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from topics.keys import AGS_PATTERN, DVDV_PATTERN
+
 ENVELOPE_HEADER = "hub-envelope"
 REPLAY_HEADER = "hub-replay-attempts"  # on replayed ingest records: how often the item was attempted before
 PORTAL_LABEL = "portal_label"  # envelope attribute: the plain German text the portal shows for a message
 RECIPIENT_KIND = "empfaengerart"  # envelope attribute: the kind of recipient the message type is for (e.g. sta, abh)
 DEADLETTER_HEADER = "hub-deadletter"
-DVDV_PATTERN = r"^[A-Za-z]+:[0-9A-Za-z]+$"
 
 # Case ids are derived from the standard and the XÖV message id, so a resubmission lands in the same case.
 CASE_NAMESPACE = uuid.UUID("5f0f6c59-3c0e-4b8e-9a43-6f3e2c1b7d10")
@@ -49,7 +50,7 @@ class Envelope(_Frozen):
     kinds: tuple[str, ...] = Field(min_length=1, description="Domain kinds, e.g. anmeldung, ummeldung.")
     author: str = Field(pattern=DVDV_PATTERN, description="DVDV prefix:key of the sender.")
     reader: str = Field(pattern=DVDV_PATTERN, description="DVDV prefix:key of the addressed reader.")
-    ags: str = Field(pattern=r"^\d{8}$", description="AGS of the municipality concerned.")
+    ags: str = Field(pattern=AGS_PATTERN, description="AGS of the municipality concerned.")
     occurred_at: datetime
     attributes: dict[str, str] = Field(default_factory=dict, description="Routing facts, e.g. handwerk=ja.")
     recipient: str | None = Field(default=None, pattern=DVDV_PATTERN, description="Set on outbound records.")

@@ -7,13 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from topics.keys import AGS_PATTERN, DVDV_PATTERN, MESSAGE_CODE_PATTERN
+
 STANDARD = "XBau"
 VERSION = "2.6"
 XBAU_NAMESPACE = "http://www.xleitstelle.de/xbau/2/6"
 KERNMODUL_NAMESPACE = "http://www.xleitstelle.de/xbau/kernmodul/1/3/0"
 # Every XBau and XBau-Kernmodul version lives below this URI; only the two namespaces above are read.
 NAMESPACE_FAMILY = "http://www.xleitstelle.de/xbau/"
-DVDV_KENNUNG = r"^[A-Za-z]+:[0-9A-Za-z]+$"
 
 ReferenzQuelle = Literal["referenzAntragsservice", "bezug", "nachrichtenUUID"]
 AgsQuelle = Literal["baugrundstueck", "bauaufsicht"]
@@ -25,7 +26,7 @@ class Behoerde(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     verzeichnisdienst: str | None = None
-    kennung: str = Field(pattern=DVDV_KENNUNG)
+    kennung: str = Field(pattern=DVDV_PATTERN)
     name: str | None = None
 
     @property
@@ -68,14 +69,14 @@ class XBauNachricht(BaseModel):
     namespace: str
     root_element: str = Field(description="Local name of the root element, e.g. baugenehmigung.antrag.0200.")
     kind: str = Field(min_length=1, description="The root element without its code, e.g. baugenehmigung.antrag.")
-    nachrichtentyp: str = Field(pattern=r"^\d{4}$")
+    nachrichtentyp: str = Field(pattern=MESSAGE_CODE_PATTERN)
     nachrichten_uuid: str = Field(min_length=1)
     erstellungszeitpunkt: datetime
     autor: Behoerde
     leser: Behoerde
     referenz_antragsservice: str | None = None
     bezug: Bezug | None = None
-    gemeinde_ags: str = Field(pattern=r"^\d{8}$")
+    gemeinde_ags: str = Field(pattern=AGS_PATTERN)
     ags_quelle: AgsQuelle
     status: Portalstatus | None = None
 

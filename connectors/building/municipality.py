@@ -20,9 +20,10 @@ from lxml import etree
 from connectors.building.model import AgsQuelle, Behoerde
 from connectors.errors import InvalidField, MissingField
 from connectors.secure_xml import local_name
+from topics.keys import AGS_PATTERN, ascii_digits
 
 BUILDING_AUTHORITY_PREFIXES = ("bab", "ubb", "gba")
-_AGS = re.compile(r"^\d{8}$")
+_AGS = re.compile(AGS_PATTERN)
 _PADDABLE = (2, 3, 5)
 
 
@@ -46,7 +47,7 @@ def plot_ags(root: etree._Element) -> str | None:
         value = (code.text or "").strip() if code is not None else ""
         if not value:
             raise MissingField(f"{where} fehlt oder ist leer", field=where)
-        if not _AGS.match(value):
+        if not _AGS.fullmatch(value):
             raise InvalidField(f"{where} ist kein achtstelliger Gemeindeschlüssel", field=where)
         return value
     return None
@@ -54,11 +55,11 @@ def plot_ags(root: etree._Element) -> str | None:
 
 def ags_from_key(key: str, field: str) -> str:
     """An authority key read as AGS (see the module docstring); InvalidField when it is no such key."""
-    if _AGS.match(key):
+    if _AGS.fullmatch(key):
         return key
-    if key.isdigit() and len(key) in _PADDABLE:
+    if ascii_digits(key) and len(key) in _PADDABLE:
         return key.ljust(8, "0")
-    if key.isdigit() and len(key) == 12:  # ARS: Land, RB, Kreis (5) + Gemeindeverband (4) + Gemeinde (3)
+    if ascii_digits(key) and len(key) == 12:  # ARS: Land, RB, Kreis (5) + Gemeindeverband (4) + Gemeinde (3)
         return key[:5] + key[9:]
     raise InvalidField(f"{field} {key!r} ist weder Gemeinde- noch Regionalschlüssel einer Bauaufsicht", field=field)
 

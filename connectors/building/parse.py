@@ -14,8 +14,8 @@ from pathlib import Path
 from lxml import etree
 from pydantic import ValidationError
 
+from connectors.behoerde import behoerde as dvdv_behoerde
 from connectors.building.model import (
-    DVDV_KENNUNG,
     KERNMODUL_NAMESPACE,
     NAMESPACE_FAMILY,
     XBAU_NAMESPACE,
@@ -34,6 +34,7 @@ from connectors.errors import (
     UnknownMessageType,
     UnknownStandard,
     UnsupportedVersion,
+    invalid_model,
 )
 from connectors.findings import Findings
 from connectors.g2g import HEAD, IDENT
@@ -42,7 +43,7 @@ from connectors.references import normalised
 from connectors.secure_xml import local_name, namespace
 
 STATUS_MESSAGE = "prozessnachrichten.statusFuerAntragsportal"
-_ROOT = re.compile(r"^(?P<kind>[A-Za-z][\w.]*?)\.(?P<code>\d{4})$")
+_ROOT = re.compile(r"(?P<kind>[A-Za-z][0-9A-Za-z_.]*?)\.(?P<code>[0-9]{4})")
 _BEZUG_PARTS = ("referenz", "vorgang", "bezugNachricht")
 REFERENZ_ANTRAGSSERVICE = "referenzAntragsservice/referenzAntragsservice"
 
@@ -58,7 +59,7 @@ def check_namespace(root: etree._Element) -> None:
 
 def message_type(root: etree._Element) -> tuple[str, str]:
     """(kind, message type code) from the root's local name, e.g. ("baugenehmigung.antrag", "0200")."""
-    match = _ROOT.match(local_name(root))
+    match = _ROOT.fullmatch(local_name(root))
     if match is None:
         raise UnknownMessageType(f"{local_name(root)} ist keine XBau-Nachricht (art.NNNN)", field=local_name(root))
     return match["kind"], match["code"]
@@ -77,9 +78,11 @@ def behoerde(root: etree._Element, role: str) -> Behoerde:
     if node is None:
         raise MissingField(f"{where} fehlt", field=where)
     kennung = required(node, "kennung", where)
-    if not re.match(DVDV_KENNUNG, kennung):
+    praefix, colon, key = kennung.partition(":")
+    if not colon:
         raise InvalidField(f"{where}/kennung ist kein DVDV-Schlüssel (Präfix:Schlüssel)", field=f"{where}/kennung")
-    return Behoerde(verzeichnisdienst=text(node, "verzeichnisdienst/code"), kennung=kennung, name=text(node, "name"))
+    checked = dvdv_behoerde(praefix, key, text(node, "name"), field=f"{where}/kennung")
+    return Behoerde(verzeichnisdienst=text(node, "verzeichnisdienst/code"), kennung=checked.dvdv, name=checked.name)
 
 
 def bezug(root: etree._Element) -> Bezug | None:
@@ -157,6 +160,4 @@ def parse_xbau(tree: etree._ElementTree, shared_dir: Path, *, check: bool = True
             status=status,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise InvalidField(f"{field}: {first['msg']}", field=field, message_id=message_id) from exc
+        raise invalid_model(exc, message_id=message_id) from exc

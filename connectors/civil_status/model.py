@@ -33,7 +33,7 @@ class Urkundennachricht(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     nachrichten_uuid: str = Field(min_length=1)
-    nachrichtentyp: str = Field(pattern=r"^\d{6}$")
+    nachrichtentyp: str = Field(pattern=r"^[0-9]{6}$")
     root_element: str
     version: str
     registerart: Register

@@ -13,19 +13,27 @@ from lxml import etree
 from pydantic import ValidationError
 
 from connectors.behoerde import Behoerde
+from connectors.behoerde import behoerde as dvdv_behoerde
 from connectors.civil_status.applicant import applicant_digest
 from connectors.civil_status.model import NAMESPACE_FAMILY, STANDESAMT_PREFIX, Urkundennachricht
 from connectors.civil_status.schema import validate
 from connectors.civil_status.versions import VERSIONS, MessageSpec, VersionSpec, VersionTable, version_for_namespace
-from connectors.errors import InvalidField, MissingField, UnknownMessageType, UnknownStandard, UnsupportedVersion
+from connectors.errors import (
+    InvalidField,
+    MissingField,
+    UnknownMessageType,
+    UnknownStandard,
+    UnsupportedVersion,
+    invalid_model,
+)
 from connectors.findings import Findings
 from connectors.g2g import HEAD, IDENT
 from connectors.local_names import child, required, text, timestamp
 from connectors.secure_xml import local_name, namespace
 from connectors.xsd import SchemaViolation
+from topics.keys import AGS_PATTERN
 
-_DVDV = re.compile(r"^(?P<praefix>[A-Za-z]+):(?P<kennung>[0-9A-Za-z]+)$")
-_AGS = re.compile(r"^\d{8}$")
+_AGS = re.compile(AGS_PATTERN)
 
 
 def is_xpersonenstand(uri: str) -> bool:
@@ -55,10 +63,10 @@ def behoerde(root: etree._Element, role: str) -> Behoerde:
     """autor or leser of the header: its DVDV kennung (prefix:key) and name."""
     where = f"{HEAD}/{role}"
     kennung = required(root, f"{where}/kennung", "")
-    match = _DVDV.match(kennung)
-    if match is None:
+    praefix, colon, key = kennung.partition(":")
+    if not colon:
         raise InvalidField(f"{where}/kennung is no DVDV key (prefix:key)", field=f"{where}/kennung")
-    return Behoerde(praefix=match["praefix"], kennung=match["kennung"], name=text(root, f"{where}/name"))
+    return dvdv_behoerde(praefix, key, text(root, f"{where}/name"), field=f"{where}/kennung")
 
 
 def standesamt_ags(standesamt: Behoerde, role: str) -> str:
@@ -67,7 +75,7 @@ def standesamt_ags(standesamt: Behoerde, role: str) -> str:
     if standesamt.praefix != STANDESAMT_PREFIX:
         raise InvalidField(f"{field} must name a Standesamt (DVDV prefix {STANDESAMT_PREFIX}), not "
                            f"{standesamt.praefix}", field=field)
-    if not _AGS.match(standesamt.kennung):
+    if not _AGS.fullmatch(standesamt.kennung):
         raise InvalidField(f"{field}: a Standesamt's key must be the 8-digit AGS of its seat", field=field)
     return standesamt.kennung
 
@@ -119,6 +127,4 @@ def parse_urkundennachricht(tree: etree._ElementTree, *, shared_dir: Path, versi
             antragsteller=applicant_digest(applicant),
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise InvalidField(f"{field}: {first['msg']}", field=field, message_id=message_id) from exc
+        raise invalid_model(exc, message_id=message_id) from exc

@@ -8,16 +8,16 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.behoerde import Behoerde
+from topics.keys import AGS_PATTERN
 
 STANDARD = "XMeld"
 # Every XMeld version has its own namespace, e.g. http://www.osci.de/xmeld243 for 2.4.3; the version table says which.
-NAMESPACE_PATTERN = re.compile(r"^http://www\.osci\.de/xmeld(?P<tag>\d[0-9a-z]*)$")
-AGS_PATTERN = r"^\d{8}$"
+NAMESPACE_PATTERN = re.compile(r"http://www\.osci\.de/xmeld(?P<tag>[0-9][0-9a-z]*)")
 
 
 def is_xmeld_namespace(uri: str) -> bool:
     """True for any XMeld namespace, read or not (an unread version is refused as such, not as unknown)."""
-    return NAMESPACE_PATTERN.match(uri) is not None
+    return NAMESPACE_PATTERN.fullmatch(uri) is not None
 
 
 class Meldenachricht(BaseModel):

@@ -12,13 +12,14 @@ from pathlib import Path
 from lxml import etree
 from pydantic import ValidationError
 
-from connectors.behoerde import Behoerde
+from connectors.behoerde import Behoerde, behoerde
 from connectors.errors import (
     InvalidField,
     MissingField,
     UnknownMessageType,
     UnknownStandard,
     UnsupportedVersion,
+    invalid_model,
 )
 from connectors.findings import Findings
 from connectors.references import normalised
@@ -31,8 +32,9 @@ from connectors.registration.strict import compiled, strict_findings
 from connectors.registration.versions import VERSIONS, MessageSpec, VersionSpec, VersionTable, version_for_namespace
 from connectors.secure_xml import local_name, namespace
 from connectors.xsd import raise_findings
+from topics.keys import AGS_PATTERN
 
-_AGS = re.compile(r"\d{8}")
+_AGS = re.compile(AGS_PATTERN)
 
 
 def recognise(root: etree._Element, versions: VersionTable = VERSIONS) -> tuple[VersionSpec, MessageSpec]:
@@ -100,7 +102,7 @@ class _Extract:
                 raise MissingField(f"{display(party)}/{part} fehlt oder ist leer", field=f"{display(party)}/{part}")
             values.append(value)
         name = next(iter(texts(node, kopf.name, self.uri)), None)
-        return Behoerde(praefix=values[0], kennung=values[1], name=name)
+        return behoerde(values[0], values[1], name, field=f"{display(party)}/behoerdenkennung")
 
     def ags(self, paths: tuple[str, ...], what: str) -> str:
         """The one AGS the first matching candidate path names; all persons of one message must agree."""
@@ -182,6 +184,4 @@ def parse_meldenachricht(tree: etree._ElementTree, *, shared_dir: Path,
             validation_scope=scope(spec, lenient_parts(root, schema, strict.stand_ins)),
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise InvalidField(f"{field}: {first['msg']}", field=field, message_id=message_id) from exc
+        raise invalid_model(exc, message_id=message_id) from exc

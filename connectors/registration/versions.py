@@ -76,7 +76,7 @@ class VersionSpec:
     kopf: Kopf = field(default_factory=Kopf)
 
     def __post_init__(self) -> None:
-        if NAMESPACE_PATTERN.match(self.namespace) is None:
+        if NAMESPACE_PATTERN.fullmatch(self.namespace) is None:
             raise ValueError(f"XMeld {self.version}: {self.namespace} is not an XMeld namespace")
 
     def element_for_code(self, code: str) -> str | None:

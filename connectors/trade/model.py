@@ -9,10 +9,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.behoerde import Behoerde
+from topics.keys import AGS_PATTERN, MESSAGE_CODE_PATTERN
 
 Meldungsart = Literal["anmeldung", "ummeldung", "abmeldung"]
 MELDUNGSARTEN: tuple[Meldungsart, ...] = ("anmeldung", "ummeldung", "abmeldung")
-AGS = r"^\d{8}$"
+AGS = AGS_PATTERN
 
 
 class Meldung(BaseModel):
@@ -38,7 +39,7 @@ class Gewerbemeldung(BaseModel):
 
     standard: str = Field(description="XGewerbeanzeige or XGewerbeordnung.")
     nachrichten_uuid: str = Field(min_length=1)
-    nachrichtentyp: str = Field(pattern=r"^\d{4}$")
+    nachrichtentyp: str = Field(pattern=MESSAGE_CODE_PATTERN)
     root_element: str
     empfaengerart: str = Field(description="Recipient kind named by the root element, e.g. alg, sta, abh.")
     version: str

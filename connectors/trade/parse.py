@@ -15,7 +15,8 @@ from lxml import etree
 from pydantic import ValidationError
 
 from connectors.behoerde import Behoerde
-from connectors.errors import InvalidField, MissingField, UnknownMessageType
+from connectors.behoerde import behoerde as dvdv_behoerde
+from connectors.errors import InvalidField, MissingField, UnknownMessageType, invalid_model
 from connectors.findings import Findings
 from connectors.installed_schemas import SETTING, validate_installed
 from connectors.local_names import child, children, required, text, timestamp
@@ -24,9 +25,10 @@ from connectors.secure_xml import local_name
 from connectors.trade.model import MELDUNGSARTEN, Gewerbemeldung, Meldung, Meldungsart
 from connectors.trade.structure import check
 from connectors.trade.versions import TradeVersion, recognise
+from topics.keys import AGS_PATTERN
 
 IDENT = "nachrichtenkopf/identifikation.nachricht"
-_AGS = re.compile(r"\d{8}")
+_AGS = re.compile(AGS_PATTERN)
 
 
 def behoerde(head: etree._Element, party: str) -> Behoerde:
@@ -34,9 +36,9 @@ def behoerde(head: etree._Element, party: str) -> Behoerde:
     node = child(head, party)
     if node is None:
         raise MissingField(f"{where} fehlt", field=where)
-    return Behoerde(praefix=required(node, "behoerdenkennung/praefix/code", where),
-                    kennung=required(node, "behoerdenkennung/kennung/code", where),
-                    name=text(node, "behoerdenname"))
+    return dvdv_behoerde(required(node, "behoerdenkennung/praefix/code", where),
+                         required(node, "behoerdenkennung/kennung/code", where), text(node, "behoerdenname"),
+                         field=f"{where}/behoerdenkennung")
 
 
 def _ags(value: str, field: str, what: str) -> str:
@@ -134,6 +136,4 @@ def parse_gewerbemeldung(tree: etree._ElementTree, schema_dir: Path | None = Non
             meldungen=tuple(meldungen), validation_scope=scope,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise InvalidField(f"{field}: {first['msg']}", field=field, message_id=message_id) from exc
+        raise invalid_model(exc, message_id=message_id) from exc

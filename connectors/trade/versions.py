@@ -27,7 +27,7 @@ FAMILY = (
     "http://www.xgewerbeordnung.de/spezifikation/",
 )
 TABLE_FILE = Path(__file__).resolve().parent / "data" / "xgewerbeanzeige-2.toml"
-_ROOT = re.compile(r"^(?P<kind>[a-z]+)\.gewerbemeldung\.(?P<code>\d{4})$")
+_ROOT = re.compile(r"^(?P<kind>[a-z]+)\.gewerbemeldung\.(?P<code>[0-9]{4})$")
 
 # Message kinds of XGewerbeanzeige 2.1/2.2; XGewerbeordnung keeps its predecessor's recipient kinds.
 KINDS: Mapping[str, str] = MappingProxyType({"sta": "0100", "dgu": "0230", "lue": "0290", "alg": "0300", "abh": "0500"})

@@ -11,8 +11,11 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from topics.keys import DVDV_PATTERN
 
 
 class TokenFileError(Exception):
@@ -26,7 +29,7 @@ class Grant(BaseModel):
 
     system: str = Field(min_length=1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    authorities: tuple[str, ...] = ()
+    authorities: tuple[Annotated[str, Field(pattern=DVDV_PATTERN)], ...] = ()
     all_cases: bool = False
     clerk: bool = Field(default=False, description="A front-desk clerk: reads whole cases its authorities take "
                                                    "part in, for the citizen at the counter (/schalter).")

@@ -11,6 +11,7 @@ from hub.cli.deployment import connect
 from hub.deadletter.store import open_producer
 from hub.delivery.history import HistoryError, history_consumer, read_range, replayed, resolve
 from hub.routing.errors import RoutingError
+from topics.keys import ascii_digits
 
 
 def _when(value: str | None) -> datetime | None:
@@ -27,7 +28,7 @@ def _offsets(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
     start, sep, end = value.partition("-")
-    if not sep or not start.isdigit() or not end.isdigit():
+    if not sep or not ascii_digits(start) or not ascii_digits(end):
         raise click.BadParameter(f"{value!r} is not an offset range START-END, e.g. 1200-1450")
     return int(start), int(end)
 

@@ -40,7 +40,7 @@ from hub.kafka.maven import JarCache, resolve_jars, validate_kafka_version
 from hub.settings import Settings, get_settings
 
 Progress = Callable[[str], None]
-_HEAP = re.compile(r"^\d+[kKmMgG]?$")
+_HEAP = re.compile(r"^[0-9]+[kKmMgG]?$")
 
 
 def _silent(_line: str) -> None:

@@ -24,7 +24,7 @@ SLF4J_VERSION = "2.0.17"
 DEPENDENCY_PLUGIN_VERSION = "3.8.1"
 MVN_TIMEOUT_S = 900.0
 
-_VERSION = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?$")
+_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.]+)?$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -17,7 +17,7 @@ JAVA_MIN_MAJOR = 17
 JAVA_INSTALL_HINT = "apt-get install openjdk-17-jre-headless"
 MVN_INSTALL_HINT = "apt-get install maven"
 
-_JAVA_VERSION = re.compile(r'version "(?P<major>\d+)(?:\.(?P<minor>\d+))?')
+_JAVA_VERSION = re.compile(r'version "(?P<major>[0-9]+)(?:\.(?P<minor>[0-9]+))?')
 
 
 def _java_requirement(kafka_version: str) -> str:

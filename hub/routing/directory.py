@@ -15,6 +15,7 @@ from hub.delivery.channels import INBOX, DeliveryChannel
 from hub.routing.codelists import read_codelist
 from hub.routing.errors import ConfigError
 from hub.routing.places import Place, PlaceIndex
+from topics.keys import AGS_PATTERN, ARS_PATTERN, ascii_digits
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -31,8 +32,8 @@ class Municipality(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    ags: str = Field(pattern=r"^\d{8}$")
-    ars: str | None = Field(default=None, pattern=r"^\d{12}$")
+    ags: str = Field(pattern=AGS_PATTERN)
+    ars: str | None = Field(default=None, pattern=ARS_PATTERN)
     name: str
     district: str
     district_name: str
@@ -223,7 +224,7 @@ class Directory:
                                       f"{key} is listed twice")
                 seen.add(key)
             for prefix in authority.serves:
-                if not prefix.isdigit() or prefix not in served_prefixes:
+                if not ascii_digits(prefix) or prefix not in served_prefixes:
                     raise ConfigError(path, entry, "serves", f"'{prefix}' matches no municipality of the served states")
         versions = {c.uri: c.version for c in lists.values()}
         places = PlaceIndex.of(lists["ags"].entries, lists["bundesland"].entries, meta.states)

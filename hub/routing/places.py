@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from topics.keys import AGS_PATTERN, ascii_digits
+
 _QUALIFIER = re.compile(r"\s*\([^()]*\)$")
 
 
@@ -31,7 +33,7 @@ class Place(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    ags: str = Field(pattern=r"^\d{8}$")
+    ags: str = Field(pattern=AGS_PATTERN)
     name: str
     state: str
     state_name: str
@@ -73,4 +75,4 @@ class PlaceIndex:
         served_states = set(served)
         return cls(Place(ags=ags, name=name, state=ags[:2], state_name=state_names.get(ags[:2], ags[:2]),
                          served=ags[:2] in served_states)
-                   for ags, name in names.items() if len(ags) == 8 and ags.isdigit())
+                   for ags, name in names.items() if len(ags) == 8 and ascii_digits(ags))

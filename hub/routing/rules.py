@@ -14,6 +14,7 @@ from hub.delivery.channels import KafkaChannel
 from hub.routing.directory import Directory, entry_name, load_model, read_toml
 from hub.routing.errors import ConfigError
 from hub.routing.kinds import Kinds, load_kinds
+from topics.keys import ascii_digits
 
 EVERYTHING = "**"
 
@@ -181,7 +182,7 @@ class Rules:
                 raise ConfigError(path, entry, "id", f"the id '{rule.id}' is used twice")
             in_scope = [ags for ags in directory.municipalities if any(ags.startswith(p) for p in rule.scope)]
             for prefix in rule.scope:
-                if not prefix.isdigit() or not any(ags.startswith(prefix) for ags in in_scope):
+                if not ascii_digits(prefix) or not any(ags.startswith(prefix) for ags in in_scope):
                     raise ConfigError(path, entry, "scope", f"'{prefix}' matches no municipality of the directory")
             for role in rule.recipients:
                 if role not in known and role not in self.roles:
