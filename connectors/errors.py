@@ -53,8 +53,16 @@ class MalformedXml(ConnectorError):
     http_status = 400
 
 
+class NotUtf8(ConnectorError):
+    """The body is not UTF-8 text, or declares another encoding; XÖV messages are UTF-8."""
+
+    code = "xml.not_utf8"
+    http_status = 400
+
+
 class ForbiddenXmlConstruct(ConnectorError):
-    """The body uses a DTD, an entity declaration or another construct the hub never processes (XXE, entity bombs)."""
+    """The body uses a DTD, an entity, a processing instruction, XInclude or another construct the hub never processes
+    (XXE, entity bombs, stylesheets)."""
 
     code = "xml.forbidden_construct"
     http_status = 400

@@ -1,40 +1,112 @@
-"""Hardened XML parsing shared by every connector: no DTD, no entities, no network, bounded size.
+"""Hardened XML parsing shared by every connector: UTF-8 only, no DTD, no entities, no processing instructions, no
+XInclude, no resolver call, bounded size and depth.
 
-Every XÖV message enters the hub through `parse_secure`; nothing else in the hub parses untrusted XML.
+Every XÖV message (and every stored payload a tool reads again) enters through `parse_secure`; nothing else in the
+hub parses untrusted XML. The checks work on the decoded text and in the parser, not on byte patterns:
+1. size, then encoding (`connectors.encoding`): only UTF-8 reaches libxml2, which is told so, so it parses exactly
+   the text checked below;
+2. the prolog, everything before the root element, is read structurally: a DOCTYPE (or any other markup
+   declaration) there is refused, comments are skipped (a "<!DOCTYPE" inside a comment is just text);
+3. libxml2 parses with DTD loading, entity substitution and network access off, its default depth and size
+   limits (no huge_tree), and a resolver that refuses every request to load anything;
+4. the tree is refused if it still holds a DTD, an entity reference, a processing instruction or XInclude.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from lxml import etree
 
+from connectors.encoding import declaration, decode_utf8
 from connectors.errors import EmptyMessage, ForbiddenXmlConstruct, MalformedXml, OversizedMessage
 
-# A DOCTYPE or entity declaration is refused before libxml2 sees it, so no entity logic runs at all.
-_DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_DTD_MARKERS_UTF16 = ("<!DOCTYPE", "<!ENTITY")
+XXE = "XÖV-Nachrichten tun das nie, der Hub weist sie ab (Schutz vor XXE)"
+XINCLUDE_NAMESPACES = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
+_WHITESPACE = " \t\r\n"
+MAX_DEPTH = 256  # libxml2's element depth limit without huge_tree
+_PI_TARGET = re.compile(r"<\?([^ \t\r\n?>]*)")
+
+
+class RefuseAll(etree.Resolver):
+    """Answers every request of libxml2 to load a document (external DTD, entity, XInclude) with a refusal."""
+
+    def resolve(self, system_url: str, public_id: str, context: object = None) -> None:
+        named = (system_url or public_id or "?")[:100]
+        raise ForbiddenXmlConstruct(f"die Nachricht verlangt, {named!r} zu laden; {XXE}")
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
+    """A fresh parser per document (lxml parsers must not be shared between threads).
+
+    collect_ids stays on: lxml 6 sets libxml2's loadsubset flag when it is off, which loads the external DTD.
+    """
+    parser = etree.XMLParser(
+        encoding="utf-8",
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
+        attribute_defaults=False,
         huge_tree=False,
         remove_blank_text=False,
-        collect_ids=False,
     )
+    parser.resolvers.add(RefuseAll())
+    return parser
 
 
-def _declares_dtd(data: bytes) -> bool:
-    if _DTD_MARKERS.search(data):
-        return True
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = data.decode("utf-16", errors="ignore").upper()
-        return any(marker in text for marker in _DTD_MARKERS_UTF16)
-    return False
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _instruction(target: str, line: int | None) -> ForbiddenXmlConstruct:
+    where = f" in Zeile {line}" if line else ""
+    return ForbiddenXmlConstruct(f"die Nachricht enthält die Verarbeitungsanweisung <?{target[:40]} …?>{where}; "
+                                 "XÖV-Nachrichten enthalten keine, und der Hub nimmt außer der XML-Deklaration keine "
+                                 "an")
+
+
+def check_prolog(text: str) -> None:
+    """Refuse a DOCTYPE or processing instruction before the root element; comments and whitespace are skipped."""
+    found = declaration(text)
+    position = found.end() if found else (1 if text.startswith("\ufeff") else 0)
+    while True:
+        while position < len(text) and text[position] in _WHITESPACE:
+            position += 1
+        if text.startswith("<!--", position):
+            end = text.find("-->", position + 4)
+            if end < 0:
+                return  # an unterminated comment: libxml2 names it
+            position = end + 3
+        elif text.startswith("<?", position):
+            target = _PI_TARGET.match(text, position)
+            raise _instruction(target[1] if target else "", _line(text, position))
+        elif text.startswith("<!", position):
+            kind = "eine DTD" if text[position:position + 9].upper() == "<!DOCTYPE" else "eine Markup-Deklaration"
+            raise ForbiddenXmlConstruct(f"die Nachricht deklariert {kind} (Zeile {_line(text, position)}); {XXE}")
+        else:
+            return  # the root element starts here (or something libxml2 refuses as not well-formed)
+
+
+def check_tree(tree: etree._ElementTree) -> None:
+    """Refuse what a parsed tree may still hold although the hub never processes it."""
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        raise ForbiddenXmlConstruct(f"die Nachricht deklariert eine DTD; {XXE}")
+    root = tree.getroot()
+    entity = next(root.iter(etree.Entity), None)
+    if entity is not None:
+        raise ForbiddenXmlConstruct(f"die Nachricht verweist in Zeile {entity.sourceline} auf die Entität "
+                                    f"{entity.text}; {XXE}")
+    outside = chain(root.itersiblings(preceding=True), root.itersiblings())
+    instruction = next((n for n in chain(outside, root.iter(etree.ProcessingInstruction))
+                        if isinstance(n, etree._ProcessingInstruction)), None)
+    if instruction is not None:
+        raise _instruction(str(instruction.target), instruction.sourceline)
+    include = next(chain.from_iterable(root.iter(f"{{{uri}}}*") for uri in XINCLUDE_NAMESPACES), None)
+    if include is not None:
+        raise ForbiddenXmlConstruct(f"die Nachricht enthält in Zeile {include.sourceline} das XInclude-Element "
+                                    f"{local_name(include)}; der Hub bindet nie andere Dokumente ein")
 
 
 def parse_secure(data: bytes, *, max_bytes: int) -> etree._ElementTree:
@@ -43,21 +115,17 @@ def parse_secure(data: bytes, *, max_bytes: int) -> etree._ElementTree:
         raise EmptyMessage("der Nachrichtenrumpf ist leer")
     if len(data) > max_bytes:
         raise OversizedMessage(f"die Nachricht hat {len(data)} Bytes; die Grenze liegt bei {max_bytes}")
-    if _declares_dtd(data):
-        raise ForbiddenXmlConstruct(
-            "die Nachricht deklariert eine DTD oder Entitäten; XÖV-Nachrichten tun das nie, der Hub weist sie ab "
-            "(Schutz vor XXE)"
-        )
+    check_prolog(decode_utf8(data))
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         line = f" in Zeile {exc.lineno}" if exc.lineno else ""
+        if "Excessive depth" in exc.msg:  # libxml2's own limit (no huge_tree); its text names a parser option
+            raise MalformedXml(f"die Nachricht verschachtelt ihre Elemente tiefer als {MAX_DEPTH} Ebenen{line}; "
+                               "XÖV-Nachrichten tun das nie") from exc
         raise MalformedXml(f"die Nachricht ist kein wohlgeformtes XML{line}: {exc.msg}") from exc
     tree = root.getroottree()
-    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise ForbiddenXmlConstruct("die Nachricht deklariert eine DTD; der Hub weist DTDs ab (Schutz vor XXE)")
-    for node in root.iter(etree.Entity):
-        raise ForbiddenXmlConstruct(f"die Nachricht verweist auf die Entität {node.text}; Entitäten werden abgewiesen")
+    check_tree(tree)
     return tree
 
 
