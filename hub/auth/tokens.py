@@ -15,10 +15,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from hub.auth import AuthError
 from topics.keys import DVDV_PATTERN
 
 
-class TokenFileError(Exception):
+class TokenFileError(AuthError):
     """The tokens file cannot be read or holds an invalid entry; names the file and the entry."""
 
 

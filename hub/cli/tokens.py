@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import click
 
+from hub.auth import AuthError
+from hub.auth.authorities import check_authorities
 from hub.auth.tokens import TokenFileError, TokenStore, add_token
-from hub.settings import get_settings
+from hub.routing.directory import Directory
+from hub.routing.errors import RoutingError
+from hub.settings import Settings, get_settings
 
 
 @click.group(name="token")
@@ -16,7 +20,7 @@ def token_group() -> None:
 @token_group.command(name="add")
 @click.option("--system", required=True, help="Name of the system the token is for, e.g. 'Gewerbeamt Bensheim'.")
 @click.option("--authority", "authorities", multiple=True,
-              help="DVDV key (prefix:key) the system may send as and read for; repeat for several.")
+              help="DVDV key (prefix:key) of the directory the system may send as and read for; repeat for several.")
 @click.option("--all-cases", is_flag=True, help="May read every case timeline (the citizen portal).")
 @click.option("--clerk", is_flag=True,
               help="A front-desk clerk of the --authority given: the counter page /schalter, whole cases of them.")
@@ -24,19 +28,33 @@ def token_group() -> None:
 def add_command(system: str, authorities: tuple[str, ...], all_cases: bool, clerk: bool, operator: bool) -> None:
     """Create a token, store its hash and print the token once: keep it, it cannot be shown again.
 
-    Workers read the tokens file at start; restart them after adding a token.
+    Each --authority must be a key of the directory (HUB_ROUTING_DIR); a mistyped one is refused and the key it
+    probably means is named. Workers read the tokens file at start; restart them after adding a token.
     """
     if not authorities and not all_cases and not operator:
         raise click.UsageError("give at least one --authority, or --all-cases, or --operator")
     if clerk and not authorities:
         raise click.UsageError("a --clerk token needs the --authority (or authorities) the clerk works for")
-    path = get_settings().tokens_path
+    settings = get_settings()
+    path = settings.tokens_path
     try:
+        check_authorities(authorities, _directory_keys(settings))
         token = add_token(path, system, authorities, all_cases=all_cases, clerk=clerk, operator=operator)
-    except TokenFileError as exc:
+    except AuthError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Token for {system} (stored as a hash in {path}):", err=True)
     click.echo(token)
+
+
+def _directory_keys(settings: Settings) -> frozenset[str]:
+    """The authority keys of the directory `hub run` loads (HUB_ROUTING_DIR)."""
+    from hub.app.factory import codelist_dir
+
+    try:
+        directory = Directory.load(settings.routing_dir / "authorities.toml", codelist_dir(settings))
+    except RoutingError as exc:
+        raise click.ClickException(f"das Verzeichnis lässt sich zur Prüfung der Behörden nicht laden: {exc}") from exc
+    return frozenset(directory.authorities)
 
 
 @token_group.command(name="list")
