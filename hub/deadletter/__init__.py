@@ -1,7 +1,8 @@
 """Operator tooling for dead letters: read what the hub parked, filter and show it, replay it.
 
-Modules: `store` reads the compacted dead-letter topic and writes tombstones, `query` filters and formats the
-items, `replay` sends an item back through the normal path. Every failure an operator can act on is a
+Modules: `store` reads the compacted dead-letter topic and writes tombstones, `payload` reads a parked payload
+with the hub's hardened reader, `query` filters and formats the items, `replay` sends an item back through the
+normal path. Every failure an operator can act on is a
 `DeadLetterError`; its message says what went wrong and what to do.
 """
 

@@ -5,27 +5,20 @@ the `show` detail. The payload holds personal data, so it is shown only when ask
 from __future__ import annotations
 
 import base64
-import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from hub import pipeline
 from hub.deadletter import AmbiguousItem, ItemNotFound
+from hub.deadletter.payload import read_stored
 from hub.deadletter.store import ParkedItem
 from topics.envelope import DeadLetter, Envelope
-
-log = logging.getLogger(__name__)
 
 ID_WIDTH = 8  # characters of the id the table shows; `show` and `replay` take any unique prefix
 
 
 def envelope_of(payload: bytes, *, max_bytes: int) -> Envelope | None:
     """The message's envelope when the payload reads as an XÖV message, None otherwise (the usual case here)."""
-    try:
-        return pipeline.read(payload, max_bytes=max_bytes).envelope
-    except Exception as exc:  # parked bytes are bad by definition; any failure just means "unknown"
-        log.debug("payload does not read: %s", type(exc).__name__)
-        return None
+    return read_stored(payload, max_bytes)[0]
 
 
 def matches_reason(record: DeadLetter, code: str) -> bool:

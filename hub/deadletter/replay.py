@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from hub import pipeline
 from hub.deadletter import DeadLetterError
+from hub.deadletter.payload import read_stored
 from hub.deadletter.store import ParkedItem, Producer, produce, tombstone
 from topics.catalogue import INGEST_BY_STANDARD, Catalogue
-from topics.envelope import ENVELOPE_HEADER, REPLAY_HEADER, Envelope, to_header
+from topics.envelope import ENVELOPE_HEADER, REPLAY_HEADER, to_header
 
 
 class Outcome(StrEnum):
@@ -49,18 +49,10 @@ class ReplayResult:
     reason: str | None = None
 
 
-def _read(payload: bytes, max_bytes: int) -> tuple[Envelope | None, str | None]:
-    """The payload's envelope, or None and the error code that says why it does not read."""
-    try:
-        return pipeline.read(payload, max_bytes=max_bytes).envelope, None
-    except Exception as exc:  # parked bytes are bad by definition; only the code is reported (no payload text)
-        return None, str(getattr(exc, "code", type(exc).__name__))
-
-
 def plan(item: ParkedItem, catalogue: Catalogue, *, max_bytes: int) -> Target | Skip:
     """The record that replays `item`, or why there is none; pure, so the choice is testable without Kafka."""
     record = item.record
-    envelope, failure = _read(item.payload, max_bytes)
+    envelope, failure = read_stored(item.payload, max_bytes)
     if record.recipient and record.topic:
         headers = []
         if envelope is not None:
