@@ -5,7 +5,6 @@ see connectors/local_names.py).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 from lxml import etree
@@ -14,6 +13,7 @@ from connectors.behoerde import Addressee
 from connectors.errors import MissingField
 from connectors.local_names import child
 from connectors.minimise import minimise
+from connectors.secure_xml import copy_tree
 
 HEAD = "nachrichtenkopf.g2g"
 IDENT = f"{HEAD}/identifikation.nachricht"
@@ -40,7 +40,7 @@ def readdress(root: etree._Element, authority: str, name: str | None) -> None:
 
 def derive(tree: etree._ElementTree, recipient: Addressee, keep: Sequence[str]) -> bytes:
     """The message as `recipient` receives it: its own reader entry, and only the parts `keep` allows."""
-    root = copy.deepcopy(tree.getroot())
+    root = copy_tree(tree)
     readdress(root, recipient.key, recipient.name)
     minimise(root, (*keep, ALWAYS_KEPT))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -94,19 +94,20 @@ def check_tree(tree: etree._ElementTree) -> None:
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
         raise ForbiddenXmlConstruct(f"die Nachricht deklariert eine DTD; {XXE}")
     root = tree.getroot()
-    entity = next(root.iter(etree.Entity), None)
-    if entity is not None:
-        raise ForbiddenXmlConstruct(f"die Nachricht verweist in Zeile {entity.sourceline} auf die Entität "
-                                    f"{entity.text}; {XXE}")
-    outside = chain(root.itersiblings(preceding=True), root.itersiblings())
-    instruction = next((n for n in chain(outside, root.iter(etree.ProcessingInstruction))
-                        if isinstance(n, etree._ProcessingInstruction)), None)
-    if instruction is not None:
-        raise _instruction(str(instruction.target), instruction.sourceline)
-    include = next(chain.from_iterable(root.iter(f"{{{uri}}}*") for uri in XINCLUDE_NAMESPACES), None)
-    if include is not None:
-        raise ForbiddenXmlConstruct(f"die Nachricht enthält in Zeile {include.sourceline} das XInclude-Element "
-                                    f"{local_name(include)}; der Hub bindet nie andere Dokumente ein")
+    around = chain(root.itersiblings(preceding=True), root.itersiblings())  # comments and PIs outside the root
+    found = next((n for n in around if isinstance(n, etree._ProcessingInstruction)), None)
+    if found is None:  # one pass over the tree, in C: entity references, PIs and XInclude elements
+        includes = [f"{{{uri}}}*" for uri in XINCLUDE_NAMESPACES]
+        found = next(root.iter(etree.Entity, etree.ProcessingInstruction, *includes), None)
+    if found is None:
+        return
+    if isinstance(found, etree._Entity):
+        raise ForbiddenXmlConstruct(f"die Nachricht verweist in Zeile {found.sourceline} auf die Entität "
+                                    f"{found.text}; {XXE}")
+    if isinstance(found, etree._ProcessingInstruction):
+        raise _instruction(str(found.target), found.sourceline)
+    raise ForbiddenXmlConstruct(f"die Nachricht enthält in Zeile {found.sourceline} das XInclude-Element "
+                                f"{local_name(found)}; der Hub bindet nie andere Dokumente ein")
 
 
 def parse_secure(data: bytes, *, max_bytes: int) -> etree._ElementTree:
@@ -127,6 +128,12 @@ def parse_secure(data: bytes, *, max_bytes: int) -> etree._ElementTree:
     tree = root.getroottree()
     check_tree(tree)
     return tree
+
+
+def copy_tree(tree: etree._ElementTree) -> etree._Element:
+    """A deep copy of the tree's root, made by serialising and parsing again: both release the GIL, while lxml's
+    deepcopy holds it (for 100 ms and more near the size limit, which would stall the event loop)."""
+    return etree.fromstring(etree.tostring(tree.getroot()), parser=_parser())
 
 
 def local_name(element: etree._Element) -> str:

@@ -197,7 +197,7 @@ def findings(schema: etree.XMLSchema, tree: etree._ElementTree,
              lock: threading.Lock = _validate_lock) -> list[SchemaViolation]:
     """Every XSD error of `tree`, in document order, each with line and path; empty when it is valid.
 
-    `lock` guards the schema's error log, which is shared state (validating takes well under a millisecond).
+    `lock` guards the schema's error log, which is shared state: the hub validates in worker threads.
     """
     with lock:
         if schema.validate(tree):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 from lxml import etree
@@ -12,7 +11,7 @@ from connectors.errors import MissingField
 from connectors.minimise import minimise
 from connectors.registration.paths import display, select
 from connectors.registration.versions import Kopf
-from connectors.secure_xml import namespace
+from connectors.secure_xml import copy_tree, namespace
 
 
 def _readdress(root: etree._Element, recipient: Behoerde, kopf: Kopf) -> None:
@@ -43,7 +42,7 @@ def derive(tree: etree._ElementTree, recipient: Behoerde, keep: Sequence[str], k
 
     The reader entry is always kept: without it the copy would name no reader.
     """
-    root = copy.deepcopy(tree.getroot())
+    root = copy_tree(tree)
     _readdress(root, recipient, kopf)
     minimise(root, (*keep, display(kopf.reader)))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -8,7 +8,6 @@ with its key's code list; minimisation removes only parts the message type may o
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -18,7 +17,7 @@ from connectors.behoerde import Addressee
 from connectors.errors import InvalidField, MissingField
 from connectors.local_names import child
 from connectors.minimise import minimise, with_required
-from connectors.secure_xml import parse_secure
+from connectors.secure_xml import copy_tree, parse_secure
 from connectors.trade.parse import IDENT
 from connectors.trade.structure import Table, required_children
 from connectors.trade.versions import TradeVersion, recognise
@@ -74,7 +73,7 @@ def _readdress(root: etree._Element, recipient: Addressee) -> None:
 def derive_tree(tree: etree._ElementTree, recipient: Addressee, keep: Sequence[str]) -> etree._Element:
     """The copy for `recipient` as a tree: its kind, its reader entry, the parts `keep` and the standard demand."""
     spec, kind, _code = recognise(tree.getroot())
-    root = copy.deepcopy(tree.getroot())
+    root = copy_tree(tree)
     _set_kind(root, spec, recipient.kind or kind)
     _readdress(root, recipient)
     minimise(root, _keep(tuple(keep), spec.table(), spec.structure or MODEL_FOR_XSD_VERSIONS))

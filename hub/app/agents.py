@@ -30,6 +30,7 @@ from hub.delivery.served import DELIVERY_HEADER, REPLAY_DELIVERY_HEADER, Attempt
 from hub.ingest.processor import IngestProcessor
 from hub.ingest.records import Origin, Out, header
 from hub.logs import events as log_events
+from hub.offload import PreparedBatch
 from hub.pipeline import Routing
 from hub.settings import Settings
 from monitoring.metrics import count_stage, delivery_outcome, observe_end_to_end
@@ -51,6 +52,7 @@ class Stages:
     tables: dict[str, Any]
     sender: Sender
     processor: IngestProcessor
+    prepared: PreparedBatch  # each batch read, and its copies derived, in a worker thread (the processor's read)
     served: ServedDelivery
     served_state: TableServedState
     client: ChannelClient
@@ -77,6 +79,8 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
     async def ingest(stream: Any) -> None:
         journal = open_journal()
         async for events in stream.noack_take(batch, within=within):
+            await stages.prepared.prepare([(event.value or b"", record_headers(event.message.headers))
+                                           for event in events])
             outs: list[Out] = []
             for event in events:
                 bind(event)

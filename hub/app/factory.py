@@ -43,6 +43,7 @@ from hub.ingest.accept import Acceptor
 from hub.ingest.processor import IngestProcessor
 from hub.ingest.records import Out
 from hub.kafka.client_config import aiokafka_kwargs, faust_kwargs
+from hub.offload import PreparedBatch
 from hub.pipeline import Routing
 from hub.preflight import check_secrets
 from hub.routing.directory import Directory
@@ -128,9 +129,10 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
 
     lanes = LaneRunner(served, served_state, client, routing.directory, produce, setup=open_journal,
                        retry_base_s=settings.retry_base_s, retry_max_delay_s=settings.retry_max_delay_s)
-    stages = Stages(routing=routing, settings=settings, tables=tables, sender=sender,
-                    processor=IngestProcessor(routing, max_bytes=settings.max_message_bytes), served=served,
-                    served_state=served_state, client=client, lanes=lanes)
+    prepared = PreparedBatch(routing, max_bytes=settings.max_message_bytes)
+    processor = IngestProcessor(routing, max_bytes=settings.max_message_bytes, read=prepared.read)
+    stages = Stages(routing=routing, settings=settings, tables=tables, sender=sender, processor=processor,
+                    prepared=prepared, served=served, served_state=served_state, client=client, lanes=lanes)
     wire_agents(app, stages)
 
     watch = BrokerWatch(bootstrap, client_options=aiokafka_kwargs(settings))

@@ -24,13 +24,11 @@ from hub.correlation.filing import correlators
 from hub.correlation.relocation import Notice
 from hub.ingest.ordering import ordering_key
 from hub.ingest.records import (
-    HTTP_ORIGIN,
-    ORIGIN_HEADER,
     Origin,
     Out,
     dead_letter_id,
     dead_letter_out,
-    header,
+    from_api,
     received_at,
     status_out,
 )
@@ -102,7 +100,7 @@ class IngestProcessor:
     def _process(self, data: bytes, key: bytes | None, headers: Sequence[tuple[str, bytes]], origin: Origin,
                  state: IngestState) -> list[Out]:
         try:
-            reading = self.read(data, header(headers, ORIGIN_HEADER) == HTTP_ORIGIN)
+            reading = self.read(data, from_api(headers))
         except ConnectorError as error:
             return self.park(data, pipeline.rejection(data, error), origin, headers)
         event = reading.envelope

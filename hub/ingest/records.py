@@ -52,6 +52,11 @@ def header(headers: Sequence[tuple[str, bytes]], name: str) -> bytes | None:
     return next((value for key, value in headers if key == name), None)
 
 
+def from_api(headers: Sequence[tuple[str, bytes]]) -> bool:
+    """The hub's own API wrote this ingest record, so it has read and validated the message already."""
+    return header(headers, ORIGIN_HEADER) == HTTP_ORIGIN
+
+
 def received_at(headers: Sequence[tuple[str, bytes]]) -> datetime | None:
     """When the hub's API received the record's message, if it did."""
     raw = header(headers, RECEIVED_AT_HEADER)
