@@ -52,6 +52,10 @@ class Settings(BaseSettings):
         description="Host name the other workers reach this one by (faust forwards case look-ups to the worker "
                     "holding the case); default HUB_HTTP_HOST. Needed when HUB_HTTP_HOST is 0.0.0.0.")
     max_message_bytes: int = Field(default=4 * 1024 * 1024, description="Largest XÖV message body accepted.")
+    body_timeout_s: float = Field(default=30.0, gt=0,
+                                  description="Longest time a request body may take to arrive; then 408.")
+    max_header_bytes: int = Field(default=8190, ge=1024,
+                                  description="Longest request line, header name and header value; then 431.")
     topic_partitions: int = Field(default=6, ge=1, description="Partitions of every topic the hub consumes.")
     replication_factor: int = Field(default=1, ge=1, description="Replication factor of the hub's topics.")
 

@@ -19,6 +19,7 @@ from hub.app.agents import Stages, wire_agents
 from hub.app.broker_watch import BrokerWatch
 from hub.app.case_views import register_case_views
 from hub.app.counter_page import register_counter_page
+from hub.app.edge import install_edge
 from hub.app.inbox_views import register_inbox_views
 from hub.app.observability import register_collectors
 from hub.app.ops_page import register_ops_page
@@ -119,6 +120,7 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
         web_graph_enabled=False,
         **faust_kwargs(settings),
     )
+    install_edge(app, settings)
     tables = create_tables(app, settings, catalogue)
     sender = Sender(app, on_written=persisted_offsets(tables))
     served = ServedDelivery(catalogue)

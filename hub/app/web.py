@@ -15,22 +15,21 @@ from connectors.errors import ConnectorError
 from connectors.reading import Reading
 from hub import pipeline
 from hub.app.auth import authenticate, forbidden
-from hub.app.problems import problem
+from hub.app.intake import Body, IntakeLimits, decide_or_park, receive
+from hub.app.problems import closing, problem, rejected
 from hub.auth.tokens import Grant
+from hub.failure_log import log_failure
 from hub.ingest.accept import Accepted, Refused
 from hub.ingest.ordering import partition_of
 from hub.ingest.processor import InternalError
 from hub.ingest.state import Seen, message_key
 from hub.logs import events
-from hub.pipeline import Rejection
 from monitoring.metrics import REGISTRY
 
 if TYPE_CHECKING:
     from hub.app.factory import HubApp
 
 log = logging.getLogger(__name__)
-
-XML_TYPES = ("application/xml", "text/xml")
 
 
 def is_ready(app: Any) -> bool:
@@ -47,10 +46,6 @@ def kafka_down(hub_app: HubApp) -> Response:
                    f"Kafka antwortet nicht{lasted}; die Nachricht wurde nicht angenommen, bitte später erneut senden")
 
 
-def _is_xml(content_type: str) -> bool:
-    return content_type in XML_TYPES or (content_type.startswith("application/") and content_type.endswith("+xml"))
-
-
 def read_or_error(data: bytes, max_bytes: int) -> Reading | ConnectorError:
     """The message read, or the connector error saying why not; any other failure becomes an internal error."""
     try:
@@ -58,12 +53,13 @@ def read_or_error(data: bytes, max_bytes: int) -> Reading | ConnectorError:
     except ConnectorError as error:
         return error
     except Exception as exc:  # the API must answer (and park) whatever the input does to a connector
-        log.exception("reading a message failed unexpectedly")
+        log_failure(log, "reading a message", exc)
         return InternalError(f"der Hub ist an dieser Nachricht gescheitert ({type(exc).__name__})")
 
 
 def register_views(hub_app: HubApp) -> None:
     app, tokens, settings, acceptor = hub_app.app, hub_app.tokens, hub_app.settings, hub_app.acceptor
+    intake = IntakeLimits(max_message_bytes=settings.max_message_bytes, timeout_s=settings.body_timeout_s)
     seen_table = hub_app.tables["seen"]
     sender = hub_app.stages.sender
     catalogue = hub_app.stages.routing.catalogue
@@ -89,19 +85,17 @@ def register_views(hub_app: HubApp) -> None:
             if not hub_app.watch.up:
                 return kafka_down(hub_app)
             http = cast(aioweb.Request, request)  # faust's aiohttp driver hands over aiohttp's request
-            if not _is_xml(http.content_type):
-                sent = http.content_type or "nichts"
-                return problem(415, "http.unsupported_media_type", "Unsupported Media Type",
-                               f"die XÖV-Nachricht als application/xml senden, nicht als {sent}")
-            try:
-                data = await http.read()
-            except aioweb.HTTPRequestEntityTooLarge:
-                return problem(413, "message.too_large", "Payload Too Large",
-                               f"der Rumpf übersteigt das Doppelte der Grenze von {settings.max_message_bytes} "
-                               "Bytes und wurde nicht gespeichert")
-            reading = await asyncio.to_thread(read_or_error, data, settings.max_message_bytes)
-            outcome, outs = acceptor.decide(data, reading, sender=grant.acts_for, seen=local_seen,
-                                            caller=next(iter(grant.authorities), None))
+            received = await receive(http, intake)
+            if not isinstance(received, Body):
+                return received
+            data = received.data
+            reading: Reading | ConnectorError
+            if received.refusal is not None:  # refused at the edge: parked without being read
+                reading = received.refusal
+            else:
+                reading = await asyncio.to_thread(read_or_error, data, settings.max_message_bytes)
+            outcome, outs = decide_or_park(acceptor, data, reading, sender=grant.acts_for, seen=local_seen,
+                                           caller=next(iter(grant.authorities), None))
             try:
                 await asyncio.wait_for(sender.send(outs), timeout=settings.kafka_write_timeout_s)
             except (TimeoutError, KafkaError):
@@ -114,7 +108,7 @@ def register_views(hub_app: HubApp) -> None:
             if isinstance(outcome, Refused):
                 return forbidden(outcome.reason)
             events.parked(reason=outcome.code, stage="http", case_id=outcome.case_id, message_id=outcome.message_id)
-            return _rejected(outcome)
+            return closing(rejected(outcome)) if received.partial else rejected(outcome)
 
     @app.page("/")
     class Index(View):
@@ -146,8 +140,3 @@ def register_views(hub_app: HubApp) -> None:
             await asyncio.to_thread(hub_app.kafka_state.refresh)
             response = aioweb.Response(body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
             return cast(Response, response)
-
-
-def _rejected(outcome: Rejection) -> Response:
-    return problem(outcome.http_status, outcome.code, "Message rejected", outcome.reason, field=outcome.field,
-                   case_id=outcome.case_id, message_id=outcome.message_id, errors=outcome.problems())

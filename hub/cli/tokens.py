@@ -7,7 +7,6 @@ import click
 from hub.auth import AuthError
 from hub.auth.authorities import check_authorities
 from hub.auth.tokens import TokenFileError, TokenStore, add_token
-from hub.routing.directory import Directory
 from hub.routing.errors import RoutingError
 from hub.settings import Settings, get_settings
 
@@ -49,6 +48,7 @@ def add_command(system: str, authorities: tuple[str, ...], all_cases: bool, cler
 def _directory_keys(settings: Settings) -> frozenset[str]:
     """The authority keys of the directory `hub run` loads (HUB_ROUTING_DIR)."""
     from hub.app.factory import codelist_dir
+    from hub.routing.directory import Directory
 
     try:
         directory = Directory.load(settings.routing_dir / "authorities.toml", codelist_dir(settings))

@@ -22,6 +22,7 @@ from hub.correlation import relocation
 from hub.correlation.business_move import forward_copy
 from hub.correlation.filing import correlators
 from hub.correlation.relocation import Notice
+from hub.failure_log import log_failure
 from hub.ingest.ordering import ordering_key
 from hub.ingest.records import (
     Origin,
@@ -92,7 +93,7 @@ class IngestProcessor:
         try:
             return self._process(data, key, headers, origin, state)
         except Exception as exc:  # the stream must not stop on one record; it is parked, not lost
-            log.exception("processing failed at %s", origin.label)
+            log_failure(log, f"processing {origin.label}", exc)
             error = InternalError(f"der Hub konnte diesen Datensatz nicht verarbeiten ({type(exc).__name__}); "
                                   "er ist zur erneuten Einspielung geparkt")
             return self.park(data, pipeline.rejection(data, error), origin, headers)

@@ -28,11 +28,17 @@ class Hostile:
     reason: str
     content_type: str = "application/xml"
     headers: tuple[tuple[str, str], ...] = field(default=())
+    content_length: int | None = None  # announced instead of the body's length
     parser: bool = True  # the input reaches the XML parser; False: refused at the HTTP edge before it
+    kept: bool = True  # parked on the dead-letter topic (all but the accepted and the unreadably large)
 
     @property
     def accepted(self) -> bool:
         return self.status == 202
+
+    @property
+    def parked(self) -> bool:
+        return self.kept and not self.accepted
 
 
 @dataclass(frozen=True)
@@ -60,10 +66,6 @@ def body_of(text: str) -> str:
 def fresh(text: str) -> str:
     """The sample with a new nachrichtenUUID, so the hub routes it again instead of treating it as a duplicate."""
     return re.sub(r"(<(\w+:)?nachrichtenUUID>)[^<]+", lambda m: m.group(1) + str(uuid.uuid4()), text, count=1)
-
-
-def fresh_trade(shared_dir: Path) -> bytes:
-    return fresh(sample(shared_dir, TRADE)).encode()
 
 
 def _doctype_system(url: str, rest: str, *, declaration: str = DECLARATION) -> str:

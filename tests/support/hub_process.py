@@ -181,7 +181,6 @@ class HubConfig:
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
-            **dict(self.extra_env),
             **({"HUB_ROUTING_DIR": str(self.routing_dir)} if self.routing_dir else {}),
             "HUB_KAFKA_BOOTSTRAP": self.bootstrap,
             "HUB_TOPIC_PREFIX": f"it-{self.run_id}.",
@@ -189,6 +188,7 @@ class HubConfig:
             "HUB_HTTP_PORT": str(self.port),
             "HUB_DATA_DIR": str(self.data_dir),
             "HUB_MAX_MESSAGE_BYTES": str(MAX_MESSAGE_BYTES),
+            **dict(self.extra_env),  # a test's own settings win, e.g. a larger HUB_MAX_MESSAGE_BYTES
         }
 
 
