@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from tests.support.file_watch import make_canaries, watching
 from tests.support.hostile import Canaries, Hostile, parser_corpus
@@ -31,7 +33,7 @@ from tests.support.hub_process import (
     start_hub,
     stop_hub,
 )
-from tests.support.messages import fresh_anmeldungen
+from tests.support.messages import X, fresh_anmeldungen
 
 pytestmark = pytest.mark.integration
 
@@ -39,6 +41,7 @@ MAX = 1024 * 1024
 BODY_TIMEOUT_S = 2.0
 HEALTH_TIMEOUT_S = 1.0
 HANG_S = 20.0  # far above any wall time seen under load; a tool waiting on a FIFO or terminal never returns
+HEPPENHEIM = "MELDID:06431011"  # the other authority: its own token, sending under a message id Bensheim used
 
 
 def _gzip_bomb(inflated: int) -> bytes:
@@ -81,6 +84,7 @@ class Run:
     hub: RunningHub
     config: HubConfig
     canaries: Canaries
+    heppenheim_token: str
     sent: dict[str, Sent] = field(default_factory=dict)
     opened: list[str] = field(default_factory=list)
 
@@ -132,8 +136,9 @@ def run(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory, shared_d
         "HUB_MAX_MESSAGE_BYTES": str(MAX), "HUB_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S)})
     canaries = make_canaries(tmp_path_factory.mktemp("canaries"))
     corpus = parser_corpus(shared_dir, canaries, max_bytes=MAX) + edge_corpus(shared_dir)
+    heppenheim = config.add_token("Gewerbeamt Heppenheim", (HEPPENHEIM,))
     hub = start_hub(config, operator_token(config))
-    state = Run(hub, config, canaries)
+    state = Run(hub, config, canaries, heppenheim)
     try:
         with watching(canaries) as watch:
             for hostile in corpus:
@@ -209,6 +214,42 @@ def test_a_token_in_an_oversized_authorization_header_is_neither_answered_nor_lo
     assert token[:12] not in log
 
 
+def _authored_by(message: bytes, authority: str) -> bytes:
+    """The message with `authority` as the author in its header; message id, business and all else unchanged."""
+    root = etree.fromstring(message)
+    prefix, key = authority.split(":")
+    for path, value in (("x:nachrichtenkopf/x:autor/x:behoerdenkennung/x:praefix/code", prefix),
+                        ("x:nachrichtenkopf/x:autor/x:behoerdenkennung/x:kennung/code", key)):
+        found = root.xpath(path, namespaces=X)
+        assert isinstance(found, list) and len(found) == 1, path
+        assert isinstance(found[0], etree._Element)
+        found[0].text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_message_id_another_author_used_is_refused_with_a_409_that_reveals_nothing(
+        run: Run, shared_dir: Path) -> None:
+    message_id, original = fresh_anmeldungen(shared_dir, 1)[0]
+    owner = run.post(Hostile("owner", original, 202, "", ""))
+    assert owner.status == 202, owner.raw
+    owner_case = owner.body["case_id"]
+    run.hub.wait_for_timeline(owner_case, lambda t: any(e["status"] == "routed" for e in t))
+    foreign = _authored_by(original, HEPPENHEIM)
+    answer = call(run.port, "POST", "/api/v1/messages", body=foreign, headers={
+        "Authorization": f"Bearer {run.heppenheim_token}", "Content-Type": "application/xml"})
+    assert (answer.status, answer.content_type) == (409, "application/problem+json"), answer.raw
+    assert answer.body["code"] == "message.id_conflict" and message_id in answer.body["detail"]
+    assert answer.body["case_id"] != owner_case
+    assert owner_case not in answer.raw.decode() and "06431002" not in answer.raw.decode()
+    parked = run.hub.read_topic(run.hub.catalogue.deadletter, expect=1)
+    assert [json.loads(dict(r.headers)["hub-deadletter"])["reason_code"] for r in parked
+            if r.value == foreign] == ["message.id_conflict"]
+    rejected = run.hub.wait_for_timeline(answer.body["case_id"], lambda t: any(e["status"] == "rejected" for e in t))
+    assert {e.get("author") for e in rejected if e["status"] == "rejected"} == {HEPPENHEIM}
+    owners = run.hub.get(f"/api/v1/cases/{owner_case}").body["timeline"]
+    assert all(e.get("author") != HEPPENHEIM and e["status"] != "rejected" for e in owners)
+
+
 @dataclass(frozen=True)
 class Ran:
     wall_s: float
@@ -232,9 +273,10 @@ def _run(command: list[str], env: dict[str, str], *, stdin_open: bool) -> Ran:
 
 
 def test_dlq_list_and_show_return_within_2_s_with_the_corpus_parked(run: Run) -> None:
-    """The 2 s are the CPU time each command needs, start-up included: on the shared 2-core machine its wall time
-    depends on the load of others. A payload that made the tool open a FIFO or read the terminal would block it
-    for good, which the HANG_S limit catches; stdin is tried open (a pipe nobody writes to) and closed."""
+    """Each command needs under 2 s of CPU, start-up included, and the median command returns within 2 s: on the
+    shared 2-core machine a single run's wall time depends on the load of others. A payload that made the tool open
+    a FIFO or read the terminal would block it for good, which the HANG_S limit catches; stdin is tried open (a
+    pipe nobody writes to) and closed."""
     hub = [sys.executable, "-m", "hub.cli", "dlq"]
     env = run.config.env
     parked = [s for s in run.sent.values() if s.hostile.parked]
@@ -252,4 +294,6 @@ def test_dlq_list_and_show_return_within_2_s_with_the_corpus_parked(run: Run) ->
             shown = _run([*hub, "show", item_id], env, stdin_open=stdin_open)
             assert "does not read as an XÖV message" in shown.stdout
             timings.append((f"show {item_id[:8]}", stdin_open, shown))
-    assert all(ran.cpu_s < 2.0 for _, _, ran in timings), [(n, o, r.wall_s, r.cpu_s) for n, o, r in timings]
+    seen = [(n, o, round(r.wall_s, 2), round(r.cpu_s, 2)) for n, o, r in timings]
+    assert all(ran.cpu_s < 2.0 for _, _, ran in timings), seen
+    assert statistics.median(ran.wall_s for _, _, ran in timings) < 2.0, seen
