@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer
@@ -224,13 +225,30 @@ def operator_token(config: HubConfig) -> str:
     return config.add_token("Integrationstest", authorities, all_cases=True)
 
 
-def start_hub(config: HubConfig, token: str | None = None) -> RunningHub:
-    """Start `hub run` for `config` and wait until it is healthy."""
+def _copy_output(pipe: IO[bytes], log_path: Path) -> None:
+    """Copy what the hub writes to its pipe into its log file, as it comes, until the hub closes it."""
+    with pipe, log_path.open("ab") as log:
+        for chunk in iter(lambda: pipe.read1(65536), b""):  # type: ignore[attr-defined]
+            log.write(chunk)
+            log.flush()
+
+
+def start_hub(config: HubConfig, token: str | None = None, *, output_pipe: bool = False) -> RunningHub:
+    """Start `hub run` for `config` and wait until it is healthy. With `output_pipe` its stdout and stderr are a
+    pipe, as in a container, that a thread copies to the log file; otherwise the log file itself."""
     env = config.env
     log_path = config.data_dir / f"hub-{time.monotonic_ns()}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "hub.cli", "run"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+    command = [sys.executable, "-m", "hub.cli", "run"]
+    if output_pipe:
+        log_path.touch()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        assert process.stdout is not None
+        threading.Thread(target=_copy_output, args=(process.stdout, log_path), daemon=True).start()
+    else:
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
     hub = RunningHub(f"http://127.0.0.1:{config.port}", config.bootstrap,
                      Settings(topic_prefix=env["HUB_TOPIC_PREFIX"], app_id=env["HUB_APP_ID"]).catalogue(), log_path,
                      process, token)
