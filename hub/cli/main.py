@@ -74,9 +74,11 @@ def run(no_topics: bool) -> None:
     from hub.kafka.client_config import describe
     from hub.kafka.errors import KafkaLauncherError
     from hub.kafka.launcher import LocalKafka
+    from hub.memory import limit_malloc_arenas
     from hub.preflight import PreflightError, preflight
     from topics.admin import TopicAdminError, ensure_topics
 
+    limit_malloc_arenas()  # before the schema compiles and the worker's threads
     settings = get_settings()
     say = _announcer(settings)
     try:
