@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     topic_partitions: int = Field(default=6, ge=1, description="Partitions of every topic the hub consumes.")
     replication_factor: int = Field(default=1, ge=1, description="Replication factor of the hub's topics.")
 
-    batch_size: int = Field(default=500, ge=1, description="Records a worker stage takes from Kafka at once.")
+    batch_size: int = Field(default=100, ge=1, description="Records a worker stage takes from Kafka at once (a "
+                            "batch's parsed messages are held in memory together).")
     batch_within_ms: int = Field(default=20, ge=1, description="Longest wait for a batch to fill.")
     producer_batch_bytes: int = Field(default=1024 * 1024, ge=16 * 1024,
                                       description="Producer batch size per partition: several 10-100 KB messages.")
