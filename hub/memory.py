@@ -1,8 +1,8 @@
 """Memory settings of the worker process that Python leaves to the C library.
 
 glibc gives every thread that allocates its own malloc arena (up to eight per core) and seldom returns their memory
-to the system. The worker reads each ingest batch in a thread while the loop works on the previous one, so each
-arena grows to a batch's parsed trees and keeps that size; two arenas keep the same work in far less memory.
+to the system. The worker reads each ingest batch in a pool thread while the loop serves the API, so each thread's
+arena grows to a batch's parsed trees and keeps that size; two arenas do the same work in far less memory.
 """
 
 from __future__ import annotations
