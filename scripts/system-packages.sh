@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The Debian packages the test suite needs beyond Python, Java and Maven: promtool (prometheus), docker-compose
-# (checks the container stack without an engine) and chromium (browser tests). Installs only what is missing, only
-# as root, non-interactively; when everything is present it returns at once without touching apt. Without root it
-# says what to install and carries on: `make run` does not need these, the tests that do name the missing package.
+# (checks the container stack without an engine), chromium (browser tests) and strace (shows that no parser input
+# opens a file). Installs only what is missing, only as root, non-interactively; when everything is present it
+# returns at once without touching apt. Without root it says what to install and carries on: `make run` does not
+# need these, the tests that do name the missing package.
 set -euo pipefail
 
 # package:command that proves it is installed
-wanted=("prometheus:promtool" "docker-compose:docker-compose" "chromium:chromium")
+wanted=("prometheus:promtool" "docker-compose:docker-compose" "chromium:chromium" "strace:strace")
 
 missing=()
 for entry in "${wanted[@]}"; do

@@ -13,12 +13,9 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from hub.settings import Settings
 from tests.support.file_watch import make_canaries
@@ -76,7 +73,6 @@ def _between(lines: list[str], first: str, last: str) -> list[str]:
     return lines[start + 1:end]
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_reading_the_corpus_opens_no_file_and_calls_no_network(tmp_path: Path, settings: Settings) -> None:
     canaries = make_canaries(tmp_path / "canaries")
     corpus = parser_corpus(settings.shared_dir, canaries, max_bytes=LIMIT)
