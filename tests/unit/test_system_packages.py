@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "system-packages.sh"
-COMMANDS = {"prometheus": "promtool", "docker-compose": "docker-compose", "chromium": "chromium"}
+COMMANDS = {"prometheus": "promtool", "docker-compose": "docker-compose", "chromium": "chromium", "strace": "strace"}
 
 
 def _fake(bin_dir: Path, name: str, body: str) -> None:
@@ -35,13 +35,13 @@ def test_nothing_is_installed_when_everything_is_present(tmp_path: Path) -> None
 
 
 def test_as_root_only_the_missing_packages_are_installed_non_interactively(tmp_path: Path) -> None:
-    result, calls = _run(tmp_path, uid=0, present={"docker-compose"})
+    result, calls = _run(tmp_path, uid=0, present={"docker-compose", "strace"})
     assert result.returncode == 0, result.stderr
     assert calls == ["noninteractive update -qq",
                      "noninteractive install -y -qq --no-install-recommends prometheus chromium"]
 
 
 def test_without_root_it_names_the_packages_and_installs_nothing(tmp_path: Path) -> None:
-    result, calls = _run(tmp_path, uid=1000, present={"promtool"})
+    result, calls = _run(tmp_path, uid=1000, present={"promtool", "strace"})
     assert result.returncode == 0 and calls == []
     assert "apt-get install docker-compose chromium" in result.stderr
