@@ -19,6 +19,7 @@ import faust
 from faust.streams import _current_event, current_event
 from faust.types import TP
 
+from hub.app import table_store
 from hub.delivery.lanes import Lane
 from hub.ingest.ordering import partition_of
 from hub.ingest.records import Out
@@ -80,7 +81,7 @@ def persisted_offsets(tables: dict[str, Any]) -> Callable[[Sequence[Out], Sequen
 
 
 def store_url(settings: Settings) -> str:
-    return "rocksdb://" if settings.table_store == "rocksdb" else "memory://"
+    return table_store.register() if settings.table_store == "rocksdb" else "memory://"
 
 
 def create_tables(app: faust.App, settings: Settings, catalogue: Catalogue) -> dict[str, Any]:

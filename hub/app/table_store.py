@@ -1,0 +1,71 @@
+"""The worker's RocksDB table store: faust's own, but each partition database is opened with exactly one TTL filter.
+
+rocksdict reopens an existing database with the column-family options recorded in its OPTIONS file. Once a process
+has opened one TTL database, RocksDB can rebuild the TTL compaction filter recorded there, and opening with a TTL
+wraps a second one around it. The inner filter then reads the last four bytes of each value as a timestamp, so
+compactions drop live entries and faust's persisted changelog offset long before their retention: tables lose
+state, and a restart replays whole changelogs. Naming the default column family's options keeps rocksdict from
+loading the recorded ones. A partition database that such a reopen already damaged is removed before it is opened,
+so the store rebuilds it from its changelog instead of serving what is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+import rocksdict
+from faust.stores import STORES
+from faust.stores import rocksdb as faust_rocksdb
+
+log = logging.getLogger(__name__)
+
+STORE_SCHEME = "hubrocksdb"
+TTL_FILTER = "id=TtlCompactionFilterFactory"
+
+
+def register() -> str:
+    """Make `hubrocksdb://` name this store for faust tables; returns the URL to configure."""
+    STORES.aliases[STORE_SCHEME] = f"{__name__}:Store"
+    return f"{STORE_SCHEME}://"
+
+
+def recorded_ttl_filters(path: Path) -> int:
+    """How many TTL compaction filters the database's latest OPTIONS file records around each other (0: none)."""
+    numbered = [(int(p.name[8:]), p) for p in path.glob("OPTIONS-*") if p.name[8:].isdigit()]  # OPTIONS-000015
+    if not numbered:
+        return 0
+    for line in max(numbered)[1].read_text(errors="replace").splitlines():
+        if line.strip().startswith("compaction_filter_factory="):
+            return line.count(TTL_FILTER)
+    return 0
+
+
+class OneTtlOptions(faust_rocksdb.RocksDBOptions):
+    """faust's options, opening a TTL database with the default column family's options named explicitly."""
+
+    def open(self, path: Path, *, read_only: bool = False) -> Any:
+        if not self.use_rocksdict or self.ttl is None:
+            return super().open(path, read_only=read_only)
+        db = rocksdict.Rdict(str(path), options=self.as_options(), column_families={"default": self.as_options()},
+                             access_type=rocksdict.AccessType.with_ttl(self.ttl))
+        db.set_read_options(rocksdict.ReadOptions())
+        return db
+
+
+class Store(faust_rocksdb.Store):
+    """faust's RocksDB store with `OneTtlOptions`; a partition database damaged by nested filters is rebuilt."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rocksdb_options = OneTtlOptions(**(self.options or {}), use_rocksdict=self.use_rocksdict)
+
+    def _open_for_partition(self, partition: int) -> Any:
+        path = self.partition_path(partition)
+        if self.rocksdb_options.ttl is not None and recorded_ttl_filters(path) > 1:
+            log.warning("table %s partition %d: its local database lost entries to nested TTL filters; removed, "
+                        "it is rebuilt from the changelog", self.table_name, partition)
+            shutil.rmtree(path)
+        return super()._open_for_partition(partition)
