@@ -12,11 +12,9 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -36,23 +34,13 @@ from hub.bench.selfcheck import ceiling
 from hub.bench.table import duration
 from hub.bench.tracker import Tracker
 from hub.bench.watch import StatusWatcher
-from hub.bench.worker import Deployment, Worker
+from hub.bench.worker import Deployment, Worker, work_dir
 from hub.pipeline import plan, read
 from hub.settings import Settings
 from topics.catalogue import Catalogue
 
 Progress = Callable[[str], None]
 _CHECK_SUMMARY = re.compile(r"(\d+) municipalities .*?(\d+) authorities")
-
-
-@contextmanager
-def _work_dir(chosen: Path | None) -> Iterator[Path]:
-    if chosen is not None:
-        chosen.mkdir(parents=True, exist_ok=True)
-        yield chosen
-        return
-    with tempfile.TemporaryDirectory(prefix="hub-bench-", ignore_cleanup_errors=True) as name:
-        yield Path(name)
 
 
 def _sizes(options: BenchOptions) -> str:
@@ -235,7 +223,7 @@ class BenchRun:
 
 async def run_bench(options: BenchOptions, settings: Settings, progress: Progress) -> Results:
     """Run every phase `options` asks for and return what was measured."""
-    with _work_dir(options.work_dir) as work, broker(settings, work / "kafka", progress) as kafka:
+    with work_dir(options.work_dir, "hub-bench-") as work, broker(settings, work / "kafka", progress) as kafka:
         results = Results(title=machine_facts(kafka.description, _sizes(options)), connections=options.connections,
                           rate=options.rate)
         run = BenchRun(options, settings, kafka, work, results, progress)

@@ -14,8 +14,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,17 @@ from topics.catalogue import Catalogue
 
 _POLL_S = 0.1
 _STOP_TIMEOUT_S = 30.0
+
+
+@contextlib.contextmanager
+def work_dir(chosen: Path | None, prefix: str) -> Iterator[Path]:
+    """The folder a run keeps its broker data, logs and generated files in: `chosen` (kept), or a temporary one."""
+    if chosen is not None:
+        chosen.mkdir(parents=True, exist_ok=True)
+        yield chosen
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as name:
+        yield Path(name)
 
 
 def free_ports(count: int) -> list[int]:

@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from hub.bench.load import Answer
 from hub.bench.messages import Generated, MessageFactory
 from hub.bench.tracker import Tracker
 from hub.bench.watch import PROGRESS_EVERY_S, StatusWatcher
-from hub.bench.worker import Deployment, free_ports
+from hub.bench.worker import Deployment, free_ports, work_dir
 from hub.delivery.channels import DeliveryChannel, InboxChannel, WebhookChannel
 from hub.faults.broker import Broker
 from hub.faults.collect import ApiReader
@@ -46,16 +44,6 @@ from hub.settings import Settings
 Progress = Callable[[str], None]
 TRADE = "XGewerbeanzeige"
 RECHECK_S = 3.0  # pause between two reads of everything while something is still missing
-
-
-@contextmanager
-def _work_dir(chosen: Path | None) -> Iterator[Path]:
-    if chosen is not None:
-        chosen.mkdir(parents=True, exist_ok=True)
-        yield chosen
-        return
-    with tempfile.TemporaryDirectory(prefix="hub-faults-", ignore_cleanup_errors=True) as name:
-        yield Path(name)
 
 
 class FaultRun:
@@ -199,7 +187,7 @@ class FaultRun:
 async def run_faults(options: FaultOptions, settings: Settings, progress: Progress) -> FaultResult:
     """Run the fault suite as `options` ask and return what it found; FaultSuiteError when a step cannot run."""
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2 ** 31)
-    with _work_dir(options.work_dir) as work:
+    with work_dir(options.work_dir, "hub-faults-") as work:
         broker = Broker(settings, work / "kafka", progress)
         notes: list[str] = []
         if options.broker_restart and not broker.local:

@@ -1,4 +1,4 @@
-"""The worker adapter's pure parts: VmRSS from procfs, the process tree, the deployment's settings."""
+"""The worker adapter's pure parts: VmRSS from procfs, the process tree, the deployment's settings, the work folder."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.bench.worker import Deployment, descendants, free_ports, tree_rss_bytes, vm_rss_bytes
+from hub.bench.worker import Deployment, descendants, free_ports, tree_rss_bytes, vm_rss_bytes, work_dir
 from hub.settings import Settings
 
 STATUS = "Name:\tpython\nVmPeak:\t  200000 kB\nVmRSS:\t   91236 kB\nThreads:\t4\n"
@@ -60,3 +60,18 @@ def test_a_deployment_is_isolated_by_prefix_group_port_and_folder(tmp_path: Path
 def test_free_ports_are_distinct() -> None:
     ports = free_ports(5)
     assert len(set(ports)) == 5
+
+
+def test_a_chosen_work_folder_is_created_and_kept(tmp_path: Path) -> None:
+    chosen = tmp_path / "keep" / "here"
+    with work_dir(chosen, "hub-test-") as work:
+        assert work == chosen and work.is_dir()
+        (work / "hub.log").write_text("x", encoding="ascii")
+    assert (chosen / "hub.log").exists()
+
+
+def test_without_a_choice_the_work_folder_is_temporary() -> None:
+    with work_dir(None, "hub-test-") as work:
+        assert work.name.startswith("hub-test-") and work.is_dir()
+        (work / "hub.log").write_text("x", encoding="ascii")
+    assert not work.exists()
