@@ -149,8 +149,8 @@ def wire_agents(app: faust.App, stages: Stages) -> None:
                 bind(items[-1][0])
                 before = _entries(cases.get(case_id))
                 updated, new = apply(before, [s for _e, s in items], wording.of_entry)
-                # written also when nothing is new: the local store may hold steps whose changelog record a crash lost
-                cases.put(case_id, ENTRIES.dump_json(updated).decode())
+                if updated != before:
+                    cases.put(case_id, ENTRIES.dump_json(updated).decode())
                 for _seq, _entry, status in new:  # counted once per step, however often its event arrived
                     count_stage(status.standard, status.message_type, status.status.value)
                 for outcome in delivery_outcomes(updated, new):

@@ -30,8 +30,8 @@ from hub.app.tables import (
     create_tables,
     drain,
     open_journal,
-    persisted_offsets,
     store_url,
+    stored_when_written,
     table_dir,
 )
 from hub.app.web import register_views
@@ -122,7 +122,8 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
     )
     install_edge(app, settings)
     tables = create_tables(app, settings, catalogue)
-    sender = Sender(app, on_written=persisted_offsets(tables))
+    sender = Sender(app, on_written=stored_when_written(tables),
+                    state_topics=[t.changelog_topic.get_topic_name() for t in tables.values()])
     served = ServedDelivery(catalogue)
     served_state = TableServedState(tables["delivered"], tables["lanes"], tables["inbox"], catalogue.partitions)
     client = ChannelClient(secrets)

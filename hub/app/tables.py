@@ -1,10 +1,12 @@
 """The worker's faust tables and the state protocols of the stages on top of them.
 
-A table write goes to the local store of the *current* record's partition at once, and into the journal of the
-running task as a changelog record for that partition; the stage sends the journal with the records of its batch,
-so state and output become durable together, in one round trip, before the batch is acknowledged. (faust's own
-changelog path sends each write on its own.) Keys and values are strings (UTF-8 bytes in the store); values are
-JSON of the stages' models.
+A table write goes into the journal of the running task, as a changelog record for the *current* record's partition;
+the stage sends the journal with the records of its batch (after them, see hub.app.producer), before the batch is
+acknowledged. (faust's own changelog path sends each write on its own.) The local store of that partition takes the
+value only once Kafka acknowledged its changelog record; until then the task's own reads see it from the journal. So
+a crash never leaves local state ahead of the changelog and the batch's other records: a re-processed batch finds the
+state it found the first time and files the same steps, pushes and index entries again.
+Keys and values are strings (UTF-8 bytes in the store); values are JSON of the stages' models.
 """
 
 from __future__ import annotations
@@ -38,7 +40,15 @@ ROCKSDB_OPTIONS = {
 }
 
 
-_journal: ContextVar[list[Out] | None] = ContextVar("hub_table_journal", default=None)
+class Journal:
+    """One task's table writes not yet acknowledged: the changelog records to send, and the value each sets."""
+
+    def __init__(self) -> None:
+        self.records: list[Out] = []
+        self.pending: dict[tuple[str, bytes], bytes | None] = {}  # (changelog, key) -> value, None for a delete
+
+
+_journal: ContextVar[Journal | None] = ContextVar("hub_table_journal", default=None)
 
 
 def bind(event: Any) -> None:
@@ -46,38 +56,62 @@ def bind(event: Any) -> None:
     _current_event.set(weakref.ref(event))
 
 
-def open_journal() -> list[Out]:
-    """Start collecting this task's table writes; the caller sends them (and empties the list)."""
-    journal: list[Out] = []
+def open_journal() -> Journal:
+    """Start collecting this task's table writes; the caller sends them (see `drain`)."""
+    journal = Journal()
     _journal.set(journal)
     return journal
 
 
-def drain(journal: list[Out] | None = None) -> list[Out]:
-    """The journal's records (this task's when none is given), leaving it empty for the next batch."""
+def drain(journal: Journal | None = None) -> list[Out]:
+    """The journal's records to send (this task's when none is given); their values stay visible to the task's
+    reads until `stored_when_written` puts them into the local store."""
     journal = journal if journal is not None else _journal.get()
     if journal is None:
         return []
-    records = list(journal)
-    journal.clear()
+    records, journal.records = journal.records, []
     return records
 
 
-def persisted_offsets(tables: dict[str, Any]) -> Callable[[Sequence[Out], Sequence[Any]], None]:
-    """Tell each table's store up to which changelog offset it holds its writes, as faust's own path does, so a
-    restarted worker recovers only the changelog's tail."""
+def stored_when_written(tables: dict[str, Any]) -> Callable[[Sequence[Out], Sequence[Any]], None]:
+    """Once Kafka acknowledged a batch: each changelog record's value goes into its partition's local store, and
+    the store learns up to which changelog offset it holds its writes, as faust's own path does, so a restarted
+    worker recovers only the changelog's tail."""
     by_topic = {t.changelog_topic.get_topic_name(): t for t in tables.values()}
 
     def written(outs: Sequence[Out], metas: Sequence[Any]) -> None:
+        journal = _journal.get()
         highest: dict[tuple[str, int], int] = {}
         for out, meta in zip(outs, metas, strict=True):
-            if out.topic in by_topic:
-                key = (out.topic, meta.partition)
-                highest[key] = max(highest.get(key, -1), meta.offset)
+            table = by_topic.get(out.topic)
+            if table is None:
+                continue
+            store_locally(table.data, meta.partition, out.key, out.value)
+            if journal is not None:
+                journal.pending.pop((out.topic, out.key), None)
+            key = (out.topic, meta.partition)
+            highest[key] = max(highest.get(key, -1), meta.offset)
         for (topic, partition), offset in highest.items():
             by_topic[topic].data.set_persisted_offset(TP(topic, partition), offset)
 
     return written
+
+
+def store_locally(store: Any, partition: int, key: bytes, value: bytes | None) -> None:
+    """Put (or, for None, delete) one value in the local store of `partition`; a memory store has one mapping."""
+    dbs = getattr(store, "_dbs", None)
+    if dbs is None:
+        if value is None:
+            store.data.pop(key, None)
+        else:
+            store.data[key] = value
+        return
+    db = store._db_for_partition(partition)
+    if value is None:
+        db.delete(key)
+    else:
+        db.put(key, value)
+        store._key_index[key] = partition
 
 
 def store_url(settings: Settings) -> str:
@@ -106,14 +140,20 @@ class Strings:
         self.changelog = table.changelog_topic.get_topic_name()
 
     def get(self, key: str) -> str | None:
-        raw = self.table.data.get(key.encode())
+        """The value this task wrote last, while not yet acknowledged; otherwise the local store's."""
+        raw_key = key.encode()
+        journal = _journal.get()
+        if journal is not None and (self.changelog, raw_key) in journal.pending:
+            raw = journal.pending[(self.changelog, raw_key)]
+        else:
+            raw = self.table.data.get(raw_key)
         return raw.decode() if raw is not None else None
 
     def put(self, key: str, value: str) -> None:
         self._write(key.encode(), value.encode())
 
     def delete(self, key: str) -> None:
-        if self.table.data.get(key.encode()) is not None:
+        if self.get(key) is not None:
             self._write(key.encode(), None)
 
     def _write(self, key: bytes, value: bytes | None) -> None:
@@ -121,11 +161,8 @@ class Strings:
         journal = _journal.get()
         if event is None or journal is None:
             raise RuntimeError("table write outside a bound record and an open journal")
-        if value is None:
-            del self.table.data[key]
-        else:
-            self.table.data[key] = value
-        journal.append(Out(self.changelog, key, value, partition=event.message.partition))
+        journal.pending[(self.changelog, key)] = value
+        journal.records.append(Out(self.changelog, key, value, partition=event.message.partition))
 
 
 class InboxTable(Strings):

@@ -4,9 +4,9 @@ lane, its inbox. Every function returns the records to produce; the agents and l
 "Delivered" is decided here alone: a copy is delivered when it waits in the recipient's inbox, its webhook answered
 2xx, its file is written, or it is on the recipient's own Kafka topic. Each recipient is given each message once:
 the `delivered` table remembers it, so a copy processed again (after a crash) or sent again is not given twice.
-Its state is written again and its steps are filed again instead: a batch's table writes, changelog records and
-status records are not written atomically, so a crash can keep the local store's write (or the changelog's) and
-lose the rest; writing again makes them whole, and the case timeline files each step once.
+Its mark is written again and its steps are filed again instead: a batch's records are not written atomically, so
+a crash can keep some of them and lose the rest; writing again makes them whole, and the case timeline files each
+step once.
 """
 
 from __future__ import annotations

@@ -63,14 +63,11 @@ class InboxStore(Protocol):
 
 def offer(store: InboxStore, authority: str, envelope: Envelope, partition: int, offset: int,
           clock: datetime | None = None) -> Waiting:
-    """Put a copy into `authority`'s inbox, and the entry it has there. A message waiting already keeps its entry,
-    written again: the store may hold a write whose changelog record a crash lost."""
+    """Put a copy into `authority`'s inbox, and the entry it has there. A message waiting already keeps its entry."""
     index = index_key(authority, envelope.message_id)
     key = store.get(index)
     raw = store.get(key) if key is not None else None
     if key is not None and raw is not None:
-        store.put(key, raw)
-        store.put(index, key)
         return Waiting.model_validate_json(raw)
     entry = Waiting(message_id=envelope.message_id, case_id=envelope.case_id, standard=envelope.standard,
                     message_type=envelope.message_type, partition=partition, offset=offset,
