@@ -74,6 +74,8 @@ class Settings(BaseSettings):
                                        description="How long a rebalance waits for every worker to rejoin.")
     table_store: Literal["rocksdb", "memory"] = Field(
         default="rocksdb", description="Where workers keep their tables: RocksDB on disk, or memory (tests only).")
+    table_memory_mb: int = Field(default=32, ge=4, description="Memory of all a worker's RocksDB tables together: "
+                                 "half for their write buffers, half for one block cache.")
 
     retention_ingest_days: int = Field(default=RETENTION_DAYS["ingest"], ge=1)
     retention_delivery_days: int = Field(default=RETENTION_DAYS["delivery"], ge=1)

@@ -7,10 +7,15 @@ compactions drop live entries and faust's persisted changelog offset long before
 state, and a restart replays whole changelogs. Naming the default column family's options keeps rocksdict from
 loading the recorded ones. A partition database that such a reopen already damaged is removed before it is opened,
 so the store rebuilds it from its changelog instead of serving what is left.
+
+All partition databases of a worker share one memory budget (`memory_budget` in the table options): half of it for
+their memtables, half for one block cache that also holds index and filter blocks, so RocksDB's memory depends
+neither on the number of databases nor on the data they hold.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 from pathlib import Path
@@ -43,8 +48,33 @@ def recorded_ttl_filters(path: Path) -> int:
     return 0
 
 
+@functools.cache
+def shared_memory(budget_bytes: int) -> tuple[rocksdict.Cache, rocksdict.WriteBufferManager]:
+    """The block cache and the memtable manager every database of the process with this budget uses."""
+    return rocksdict.Cache(budget_bytes // 2), rocksdict.WriteBufferManager(budget_bytes // 2, False)
+
+
 class OneTtlOptions(faust_rocksdb.RocksDBOptions):
-    """faust's options, opening a TTL database with the default column family's options named explicitly."""
+    """faust's options, opening a TTL database with the default column family's options named explicitly, and
+    sharing one memory budget with every other database of the process when one is given."""
+
+    def __init__(self, *args: Any, memory_budget: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.memory_budget = memory_budget
+
+    def as_options(self) -> Any:
+        options = super().as_options()
+        if self.use_rocksdict and self.memory_budget is not None:
+            cache, memtables = shared_memory(self.memory_budget)
+            blocks = rocksdict.BlockBasedOptions()
+            blocks.set_bloom_filter(self.bloom_filter_size, True)
+            blocks.set_block_cache(cache)
+            blocks.set_cache_index_and_filter_blocks(True)
+            blocks.set_pin_l0_filter_and_index_blocks_in_cache(True)
+            blocks.set_index_type(rocksdict.BlockBasedIndexType.binary_search())
+            options.set_block_based_table_factory(blocks)
+            options.set_write_buffer_manager(memtables)
+        return options
 
     def open(self, path: Path, *, read_only: bool = False) -> Any:
         if not self.use_rocksdict or self.ttl is None:

@@ -29,8 +29,8 @@ from hub.ingest.state import Seen, message_key
 from hub.settings import Settings
 from topics.catalogue import TABLES, Catalogue
 
-# Small memtables and caches: a worker opens one database per table and partition (seven tables), so memory must not
-# scale with their defaults (64 MB write buffers, 2 GB caches each); it stays flat as the tables grow.
+# Small memtables: a worker opens one database per table and partition (seven tables), so memory must not scale with
+# faust's defaults (64 MB write buffers, 2 GB caches each); all of them share one budget (HUB_TABLE_MEMORY_MB).
 ROCKSDB_OPTIONS = {
     "write_buffer_size": 1024 * 1024,
     "max_write_buffer_number": 2,
@@ -125,7 +125,8 @@ def create_tables(app: faust.App, settings: Settings, catalogue: Catalogue) -> d
     for spec in TABLES:
         options: dict[str, Any] = {}
         if settings.table_store == "rocksdb":
-            options = {**ROCKSDB_OPTIONS, "ttl": catalogue.retention_ms(spec.retention) // 1000}
+            options = {**ROCKSDB_OPTIONS, "ttl": catalogue.retention_ms(spec.retention) // 1000,
+                       "memory_budget": settings.table_memory_mb * 1024 * 1024}
         tables[spec.name] = app.Table(spec.name, key_type=bytes, value_type=bytes, partitions=catalogue.partitions,
                                       options=options or None,
                                       help=spec.description)

@@ -100,3 +100,21 @@ def test_the_store_opens_an_intact_partition_database_as_it_is(store: table_stor
     db = store._open_for_partition(0)
     assert dict(db.items()) == ENTRIES
     db.close()
+
+
+def test_databases_with_a_memory_budget_share_one_cache_and_one_memtable_budget(tmp_path: Path) -> None:
+    budget = 8 * 1024 * 1024
+    options = OneTtlOptions(**OPTIONS, memory_budget=budget)
+    cache, memtables = table_store.shared_memory(budget)
+    assert (cache.get_usage(), memtables.get_usage()) == (0, 0)
+    dbs = [options.open(tmp_path / f"cases-{p}.db") for p in range(3)]
+    for db in dbs:
+        for key, value in ENTRIES.items():
+            db.put(key, value)
+    assert memtables.get_usage() > 0 and memtables.get_buffer_size() == budget // 2  # every database's memtables
+    for db in dbs:
+        db.flush()
+        assert db.get(OFFSET_KEY) == ENTRIES[OFFSET_KEY]
+    assert 0 < cache.get_usage() <= budget // 2  # data, index and filter blocks of every database, in one cache
+    for db in dbs:
+        db.close()
