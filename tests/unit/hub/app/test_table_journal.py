@@ -60,6 +60,17 @@ def acknowledge(table: Any, offset: int) -> None:
     stored_when_written({"cases": table})(records, [meta(r.partition or 0, offset + i) for i, r in enumerate(records)])
 
 
+def stored_case(table: Any, partition: int) -> Strings:
+    """A fresh journal over `table`, with case-1 = v1 written and acknowledged on `partition`."""
+    open_journal()
+    cases = Strings(table)
+    at(partition)
+    cases.put("case-1", "v1")
+    acknowledge(table, 0)
+    at(partition)
+    return cases
+
+
 def test_a_write_is_read_back_by_its_task_but_stored_only_once_acknowledged(table: Any) -> None:
     journal = open_journal()
     cases = Strings(table)
@@ -96,12 +107,7 @@ def test_a_batch_never_acknowledged_leaves_the_store_as_it_was(table: Any) -> No
 
 
 def test_a_delete_hides_the_stored_value_at_once_and_removes_it_once_acknowledged(table: Any) -> None:
-    open_journal()
-    cases = Strings(table)
-    at(1)
-    cases.put("case-1", "v1")
-    acknowledge(table, 0)
-    at(1)
+    cases = stored_case(table, 1)
     cases.delete("case-1")
     assert cases.get("case-1") is None
     assert stored(table, 1, b"case-1") == b"v1"
@@ -110,12 +116,7 @@ def test_a_delete_hides_the_stored_value_at_once_and_removes_it_once_acknowledge
 
 
 def test_another_task_reads_only_what_was_acknowledged(table: Any) -> None:
-    open_journal()
-    cases = Strings(table)
-    at(4)
-    cases.put("case-1", "v1")
-    acknowledge(table, 0)
-    at(4)
+    cases = stored_case(table, 4)
     cases.put("case-1", "v2")
 
     def other_task() -> str | None:
