@@ -7,6 +7,7 @@ table reads to the owning worker.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ from hub.ingest.accept import Acceptor
 from hub.ingest.processor import IngestProcessor
 from hub.ingest.records import Out
 from hub.kafka.client_config import aiokafka_kwargs, faust_kwargs
+from hub.memory import HEAP_TRIM_INTERVAL_S, heap_trimmer
 from hub.offload import PreparedBatch
 from hub.pipeline import Routing
 from hub.preflight import check_secrets
@@ -149,6 +151,12 @@ def create_app(settings: Settings, bootstrap: str, routing: Routing | None = Non
         watch.start()
 
     app.task(watch_kafka)
+    trim = heap_trimmer()
+    if trim is not None:
+        async def trim_heap() -> None:  # in a pool thread: the loop keeps serving while glibc walks the heap
+            await asyncio.to_thread(trim)
+
+        app.timer(HEAP_TRIM_INTERVAL_S, name="trim-heap")(trim_heap)
     register_views(hub_app)
     register_inbox_views(hub_app)
     register_case_views(hub_app)
