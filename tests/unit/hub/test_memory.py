@@ -19,15 +19,18 @@ def test_a_library_that_cannot_be_loaded_changes_nothing() -> None:
     assert limit_malloc_arenas(2, library="libdoes-not-exist.so.0") is False
 
 
+class LibraryWithoutFunctions:
+    """A loaded C library that has none of the functions asked for."""
+
+    def __init__(self, _name: str) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> object:
+        raise AttributeError(name)
+
+
 def test_a_c_library_without_mallopt_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    class NoMallopt:
-        def __init__(self, _name: str) -> None:
-            pass
-
-        def __getattr__(self, name: str) -> object:
-            raise AttributeError(name)
-
-    monkeypatch.setattr(ctypes, "CDLL", NoMallopt)
+    monkeypatch.setattr(ctypes, "CDLL", LibraryWithoutFunctions)
     assert limit_malloc_arenas(2, library="libc.so.6") is False
 
 
@@ -44,13 +47,5 @@ def test_the_heap_can_be_trimmed_exactly_where_the_c_library_is_glibc() -> None:
 
 def test_no_trimmer_where_the_library_cannot_be_loaded_or_has_no_malloc_trim(monkeypatch: pytest.MonkeyPatch) -> None:
     assert heap_trimmer(library="libdoes-not-exist.so.0") is None
-
-    class NoMallocTrim:
-        def __init__(self, _name: str) -> None:
-            pass
-
-        def __getattr__(self, name: str) -> object:
-            raise AttributeError(name)
-
-    monkeypatch.setattr(ctypes, "CDLL", NoMallocTrim)
+    monkeypatch.setattr(ctypes, "CDLL", LibraryWithoutFunctions)
     assert heap_trimmer(library="libc.so.6") is None
